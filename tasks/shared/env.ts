@@ -1,0 +1,27 @@
+/**
+ * Environment variable names: the construct (infra/) sets them and the handlers read them,
+ * both through these constants so the two cannot drift.
+ */
+export const ENV = {
+  /** DynamoDB table with the run plan's chunks and each account's result. */
+  RUN_TABLE: 'RUN_TABLE_NAME',
+  /** DynamoDB table for Powertools idempotency. */
+  IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE_NAME',
+  /** Path of the validated configuration file bundled next to the handler. */
+  CONFIG_FILE: 'ENFORCER_CONFIG_FILE',
+  /** The account the enforcer runs in: handled in standalone context. */
+  ENFORCER_ACCOUNT_ID: 'ENFORCER_ACCOUNT_ID',
+  /** Role in the management account for the management-account branch (delegated topology only). */
+  MANAGEMENT_ROLE_ARN: 'MANAGEMENT_ROLE_ARN',
+  /** SNS topic for the report. */
+  TOPIC_ARN: 'REPORT_TOPIC_ARN',
+  /** Secrets Manager secret name holding the Slack webhook URL (optional). */
+  SLACK_SECRET_NAME: 'SLACK_WEBHOOK_SECRET_NAME',
+} as const;
+
+/** Reads a required variable at module load, so a misconfigured function fails on its first invocation. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is required`);
+  return value;
+}

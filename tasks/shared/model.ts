@@ -1,0 +1,128 @@
+import type { Contact, ContactType, DesiredContacts } from './contacts.ts';
+
+/**
+ * The data contract between the tasks and statemachine/enforcer.asl.json.
+ * Every shape here crosses a state boundary, so each is kept small: at 10,000 accounts the
+ * parent execution only ever carries chunk numbers, never the accounts themselves.
+ */
+
+export type Trigger = 'control-tower' | 'organizations' | 'schedule' | 'manual';
+
+/** resolve-targets → the rest of the run. */
+export interface RunPlan {
+  readonly status: 'RUN' | 'SKIPPED';
+  /** The execution name: every record of this run is stored under it. */
+  readonly runId: string;
+  readonly trigger: Trigger;
+  /** Why nothing runs (FAILED event state, duplicate delivery, ...). */
+  readonly reason?: string;
+  /** True for `{"dryRun": true}` and whenever the configured mode is audit. */
+  readonly dryRun: boolean;
+  /** Only these accounts; absent means the whole organization. */
+  readonly accountIds?: readonly string[];
+  /** The Powertools idempotency key that claimed this run; released by report when a new account could not finish. */
+  readonly claimKey: string;
+}
+
+/** How an account is called. */
+export type CallContext =
+  /** A member account, called from the enforcer with AccountId (organization context). */
+  | 'organization'
+  /** The enforcer's own account: standalone context, no AccountId. */
+  | 'self'
+  /** The management account seen from a delegated administrator: standalone context through the management role. */
+  | 'management';
+
+/** One account to reconcile, as list-accounts stores it in a chunk. */
+export interface TargetAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly context: CallContext;
+  readonly desired: DesiredContacts;
+}
+
+/** list-accounts → the Map. The accounts themselves wait in the run table, in chunks. */
+export interface WorkList {
+  readonly runId: string;
+  readonly accountCount: number;
+  readonly excludedCount: number;
+  /** Chunk numbers 0..n-1; each Map item loads one chunk. */
+  readonly chunks: readonly number[];
+  /** Map concurrency, from the config or derived from the Account API quota. */
+  readonly maxConcurrency: number;
+}
+
+/** The Map state's ItemSelector output: one child execution's input. */
+export interface ChunkRef {
+  readonly runId: string;
+  readonly chunk: number;
+  readonly dryRun: boolean;
+}
+
+/** Where get-contacts and put-contacts send their calls; set by the state machine's management-account branch. */
+export interface CallTarget {
+  /** Organization context: the member account's id. */
+  readonly accountId?: string;
+  /** Standalone context in another account: the role to assume (the management account from a delegated admin). */
+  readonly roleArn?: string;
+}
+
+export type CurrentContact =
+  | { readonly status: 'FOUND'; readonly contact: Contact }
+  | { readonly status: 'MISSING' }
+  | { readonly status: 'ERROR'; readonly error: string };
+export type CurrentContacts = Partial<Record<ContactType, CurrentContact>>;
+
+export type Action = 'ASSIGN' | 'UPDATE' | 'UNCHANGED' | 'SKIP' | 'FAILED';
+export interface TypeComparison {
+  readonly action: Action;
+  /** The fields that differ, for UPDATE (and for SKIP under fill-missing). */
+  readonly fields?: readonly (keyof Contact)[];
+  readonly reason?: string;
+}
+export type Comparison = Partial<Record<ContactType, TypeComparison>>;
+
+export interface ComparisonResult {
+  readonly actions: Comparison;
+  /** True when at least one type is ASSIGN or UPDATE: the Choice state's test. */
+  readonly pending: boolean;
+}
+
+export type WriteOutcome = { readonly status: 'WRITTEN' } | { readonly status: 'FAILED'; readonly error: string };
+export type Writes = Partial<Record<ContactType, WriteOutcome>>;
+
+/** One account's stored result, written by record-result. */
+export interface AccountResult {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly status: 'OK' | 'FAILED';
+  readonly dryRun: boolean;
+  /** Per type: the action, and whether it was applied. */
+  readonly types: Partial<Record<ContactType, TypeComparison & { readonly applied: boolean }>>;
+  /** Why the whole account failed (an error the state machine caught). */
+  readonly error?: string;
+}
+
+export interface TypeCounts {
+  assigned: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+}
+
+/** The aggregated report: the report task's output, and `npm start -- --report-json`'s file. */
+export interface Report {
+  readonly runId: string;
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+  readonly accountsProcessed: number;
+  readonly accountsFailed: number;
+  readonly excluded: number;
+  readonly counts: Partial<Record<ContactType, TypeCounts>>;
+  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: 'ASSIGN' | 'UPDATE'; fields?: readonly string[]; applied: boolean }[];
+  readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
+  /** Entries left out of changes and failures to keep the report under the state payload limit; all are in the run table. */
+  readonly omitted: { readonly changes: number; readonly failures: number };
+  readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };
+}
