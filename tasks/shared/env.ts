@@ -11,8 +11,6 @@ export const ENV = {
   CONFIG_FILE: 'ENFORCER_CONFIG_FILE',
   /** The account the enforcer runs in: handled in standalone context. */
   ENFORCER_ACCOUNT_ID: 'ENFORCER_ACCOUNT_ID',
-  /** Role in the management account for the management-account branch (delegated topology only). */
-  MANAGEMENT_ROLE_ARN: 'MANAGEMENT_ROLE_ARN',
   /** SNS topic for the report. */
   TOPIC_ARN: 'REPORT_TOPIC_ARN',
   /** Secrets Manager secret name holding the Slack webhook URL (optional). */

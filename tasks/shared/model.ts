@@ -39,6 +39,11 @@ export interface TargetAccount {
   readonly name: string;
   readonly context: CallContext;
   readonly desired: DesiredContacts;
+  /**
+   * Joined the organization within the last hour (Organizations JoinedTimestamp). Such an account may answer
+   * AccessDenied for some minutes, which then means "not ready" (retryable), not a missing permission.
+   */
+  readonly recentlyJoined: boolean;
 }
 
 /** list-accounts → the Map. The accounts themselves wait in the run table, in chunks. */
