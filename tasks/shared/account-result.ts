@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { ContactType } from './contacts.ts';
+import type { AccountResult, CallTarget, ComparisonResult, CurrentContacts, TargetAccount, TypeComparison, Writes } from './model.ts';
+
+/** What a Catch puts at ResultPath: the error name and its cause. */
+export interface StateError {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** One Map iteration's whole state, as the state machine hands it to record-result; later stages may be absent. */
+export interface IterationState {
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly account: TargetAccount;
+  readonly target?: CallTarget;
+  readonly current?: CurrentContacts;
+  readonly comparison?: ComparisonResult;
+  readonly writes?: Writes;
+  readonly error?: StateError;
+}
+
+// A Lambda task's Cause is a JSON string; other states' Causes are plain text.
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+const lambdaCause = z.object({ errorType: z.string(), errorMessage: z.string() });
+
+export function failureReason({ Error: name, Cause: cause }: StateError): string {
+  if (!cause) return name;
+  try {
+    const parsed = lambdaCause.safeParse(JSON.parse(cause));
+    if (parsed.success) return `${parsed.data.errorType}: ${parsed.data.errorMessage}`;
+  } catch {
+    // Not JSON: the Cause is the reason as it stands.
+  }
+  return cause;
+}
+
+type TypeOutcome = TypeComparison & { readonly applied: boolean };
+
+function typeOutcome(state: IterationState, type: ContactType, errorReason: string | undefined): TypeOutcome {
+  const compared = state.comparison?.actions[type];
+  if (!compared) return { action: 'FAILED', reason: errorReason ?? 'not compared', applied: false };
+  const isWrite = compared.action === 'ASSIGN' || compared.action === 'UPDATE';
+  if (!isWrite || state.dryRun) return { ...compared, applied: false };
+  const write = state.writes?.[type];
+  if (write?.status === 'WRITTEN') return { ...compared, applied: true };
+  const reason = write?.status === 'FAILED' ? write.error : (errorReason ?? 'not written');
+  return { ...compared, action: 'FAILED', reason, applied: false };
+}
+
+/** The account's outcome per desired type: FAILED as a whole when an error was caught or any type failed. */
+export function accountResult(state: IterationState): AccountResult {
+  const error = state.error && failureReason(state.error);
+  const types = Object.fromEntries(
+    (Object.keys(state.account.desired) as ContactType[]).map((type) => [type, typeOutcome(state, type, error)]),
+  );
+  const failed = error !== undefined || Object.values(types).some(({ action }) => action === 'FAILED');
+  return {
+    accountId: state.account.id,
+    accountName: state.account.name,
+    status: failed ? 'FAILED' : 'OK',
+    dryRun: state.dryRun,
+    types,
+    ...(error !== undefined && { error }),
+  };
+}

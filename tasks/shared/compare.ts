@@ -1,0 +1,31 @@
+import type { Contact, ContactType, DesiredContact, DesiredContacts } from './contacts.ts';
+import type { ComparisonResult, CurrentContact, CurrentContacts, TypeComparison } from './model.ts';
+
+const FIELDS = ['name', 'title', 'email', 'phone'] as const satisfies readonly (keyof Contact)[];
+
+// AWS accepts surrounding whitespace and mail domains are case-insensitive, so a contact the enforcer wrote must
+// compare equal on the next run. https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html
+const normalize = (field: keyof Contact, value: string) => (field === 'email' ? value.trim().toLowerCase() : value.trim());
+
+export function differingFields(desired: Contact, current: Contact): (keyof Contact)[] {
+  return FIELDS.filter((field) => normalize(field, desired[field]) !== normalize(field, current[field]));
+}
+
+function compareType({ contact, policy }: DesiredContact, current: CurrentContact | undefined): TypeComparison {
+  if (!current) return { action: 'FAILED', reason: 'the current contact was not read' };
+  if (current.status === 'ERROR') return { action: 'FAILED', reason: current.error };
+  if (current.status === 'MISSING') return { action: 'ASSIGN' };
+  const fields = differingFields(contact, current.contact);
+  if (fields.length === 0) return { action: 'UNCHANGED' };
+  if (policy === 'fill-missing') return { action: 'SKIP', fields, reason: 'policy fill-missing leaves an existing contact alone' };
+  return { action: 'UPDATE', fields };
+}
+
+/** What to do per desired type: ASSIGN or UPDATE are the writes; `pending` says whether there is any. */
+export function compareContacts(desired: DesiredContacts, current: CurrentContacts): ComparisonResult {
+  const actions = Object.fromEntries(
+    (Object.entries(desired) as [ContactType, DesiredContact][]).map(([type, wanted]) => [type, compareType(wanted, current[type])]),
+  );
+  const pending = Object.values(actions).some(({ action }) => action === 'ASSIGN' || action === 'UPDATE');
+  return { actions, pending };
+}

@@ -1,0 +1,123 @@
+import { CONTACT_TYPES, type ContactType } from './contacts.ts';
+import { accountResult, type StateError } from './account-result.ts';
+import type { AccountResult, Action, Report, RunPlan, TargetAccount, TypeCounts, WorkList } from './model.ts';
+
+/** The report before delivery: everything but how it was sent. */
+export type RunReport = Omit<Report, 'delivery'>;
+
+export interface RunRecords {
+  readonly plan: RunPlan;
+  readonly work: WorkList;
+  /** Every account planned, chunk by chunk. */
+  readonly chunks: readonly (readonly TargetAccount[])[];
+  readonly results: readonly AccountResult[];
+  /** Set when the Map itself failed: some chunks may have recorded nothing. */
+  readonly mapError?: StateError;
+}
+
+// The report travels as state output (256 KiB at most); the run table keeps every entry.
+const MAX_ENTRIES = 100;
+
+const COUNTER: Record<Action, keyof TypeCounts> = {
+  ASSIGN: 'assigned',
+  UPDATE: 'updated',
+  UNCHANGED: 'unchanged',
+  SKIP: 'skipped',
+  FAILED: 'failed',
+};
+
+/** An account planned but without a result: its child execution died before recording it. */
+function unrecorded(plan: RunPlan, account: TargetAccount, mapError: StateError | undefined): AccountResult {
+  const why = mapError ? `${mapError.Error}${mapError.Cause ? `: ${mapError.Cause}` : ''}` : 'its chunk ended before the account was recorded';
+  return accountResult({ runId: plan.runId, dryRun: plan.dryRun, account, error: { Error: 'NoResult', Cause: `no result recorded: ${why}` } });
+}
+
+export function buildReport({ plan, work, chunks, results, mapError }: RunRecords): RunReport {
+  const recorded = new Set(results.map((result) => result.accountId));
+  const all = [
+    ...results,
+    ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError)),
+  ];
+
+  const counts: Partial<Record<ContactType, TypeCounts>> = {};
+  const changes: Report['changes'][number][] = [];
+  const failures: Report['failures'][number][] = [];
+  for (const result of all) {
+    const { accountId, accountName } = result;
+    if (result.error) failures.push({ accountId, accountName, reason: result.error });
+    for (const type of CONTACT_TYPES) {
+      const outcome = result.types[type];
+      if (!outcome) continue;
+      const typeCounts = (counts[type] ??= { assigned: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+      typeCounts[COUNTER[outcome.action]]++;
+      if (outcome.action === 'ASSIGN' || outcome.action === 'UPDATE') {
+        changes.push({ accountId, accountName, type, action: outcome.action, applied: outcome.applied, ...(outcome.fields && { fields: outcome.fields }) });
+      } else if (outcome.action === 'FAILED' && !result.error) {
+        failures.push({ accountId, accountName, type, reason: outcome.reason ?? 'failed' });
+      }
+    }
+  }
+
+  return {
+    runId: plan.runId,
+    trigger: plan.trigger,
+    dryRun: plan.dryRun,
+    accountsProcessed: all.length,
+    accountsFailed: all.filter((result) => result.status === 'FAILED').length,
+    excluded: work.excludedCount,
+    counts,
+    changes: changes.slice(0, MAX_ENTRIES),
+    failures: failures.slice(0, MAX_ENTRIES),
+    omitted: { changes: Math.max(0, changes.length - MAX_ENTRIES), failures: Math.max(0, failures.length - MAX_ENTRIES) },
+  };
+}
+
+const changeCount = (report: RunReport) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated, 0);
+
+/** True when the run changed nothing (nor would have, in a dry run) and failed nothing. */
+export function isUneventful(report: RunReport): boolean {
+  return changeCount(report) === 0 && report.accountsFailed === 0;
+}
+
+/** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
+export function formatSubject(report: RunReport): string {
+  const subject = `Alternate contacts: ${changeCount(report)} changes, ${report.accountsFailed} failed accounts${report.dryRun ? ' (dry run)' : ''} [${report.runId}]`;
+  return subject.length < 100 ? subject : `${subject.slice(0, 98)}…`;
+}
+
+function typeBlock(type: ContactType, counts: TypeCounts): string[] {
+  const processed = counts.assigned + counts.updated + counts.unchanged + counts.skipped + counts.failed;
+  return [
+    type,
+    `  Accounts processed: ${processed}`,
+    `  Assigned: ${counts.assigned}`,
+    `  Updated: ${counts.updated}`,
+    `  Unchanged: ${counts.unchanged}`,
+    `  Skipped: ${counts.skipped}`,
+    `  Failed: ${counts.failed}`,
+  ];
+}
+
+const account = (entry: { accountId: string; accountName: string }) => `${entry.accountId} (${entry.accountName})`;
+
+/** The plain-text summary: a header, one block per type (SECURITY first), then the changes and the failures. */
+export function formatSummary(report: RunReport): string {
+  const header =
+    `Alternate contacts run ${report.runId}, trigger ${report.trigger}${report.dryRun ? ', DRY RUN' : ''}: ` +
+    `${report.accountsProcessed} accounts, ${report.accountsFailed} failed, ${report.excluded} excluded`;
+  const blocks = CONTACT_TYPES.flatMap((type) => {
+    const counts = report.counts[type];
+    return counts ? ['', ...typeBlock(type, counts)] : [];
+  });
+  const changes = report.changes.map(
+    (c) => `  ${c.action} ${c.type} ${account(c)}${c.fields ? ` (${c.fields.join(', ')})` : ''}${c.applied ? '' : ' (not applied: dry run)'}`,
+  );
+  const failures = report.failures.map((f) => `  ${account(f)}${f.type ? ` ${f.type}` : ''}: ${f.reason}`);
+  const more = (count: number, what: string) => (count > 0 ? [`  ... and ${count} more ${what} (all are in the run table)`] : []);
+  return [
+    header,
+    ...blocks,
+    ...(changes.length > 0 ? ['', 'Changes:', ...changes, ...more(report.omitted.changes, 'changes')] : []),
+    ...(failures.length > 0 ? ['', 'Failures:', ...failures, ...more(report.omitted.failures, 'failures')] : []),
+  ].join('\n');
+}

@@ -1,0 +1,41 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
+import { ENV, requiredEnv } from './env.ts';
+import type { RunPlan } from './model.ts';
+
+/**
+ * A run claims its trigger (the claim key) once, with Powertools idempotency: a second delivery of the same event
+ * gets the first run's plan back instead of starting a second run.
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
+ */
+interface Claim {
+  readonly claimKey: string;
+  readonly plan: RunPlan;
+}
+
+// A fixed prefix instead of the default (the function name): report computes the same key to release a claim.
+const KEY_PREFIX = 'run-claim';
+// Longer than any run lasts, and short enough that the nightly schedule's ids never pile up.
+const CLAIM_SECONDS = 6 * 60 * 60;
+
+const persistenceStore = new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.IDEMPOTENCY_TABLE) });
+const config = new IdempotencyConfig({ eventKeyJmesPath: 'claimKey', expiresAfterSeconds: CLAIM_SECONDS });
+
+const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, { persistenceStore, config, keyPrefix: KEY_PREFIX });
+
+/**
+ * Claims the key for this plan and returns the plan that holds the claim: this one, or an earlier run's.
+ * Throws IdempotencyAlreadyInProgressError while another invocation is claiming the same key.
+ */
+export async function claimRun(claimKey: string, plan: RunPlan, context: Context): Promise<RunPlan> {
+  // The in-progress lock lasts as long as this invocation can, so a timed-out claim does not block the key.
+  config.registerLambdaContext(context);
+  return claim({ claimKey, plan });
+}
+
+/** Deletes the claim, so that the next event with the same key starts a run again. */
+export async function releaseClaim(claimKey: string): Promise<void> {
+  persistenceStore.configure({ config, keyPrefix: KEY_PREFIX });
+  await persistenceStore.deleteRecord({ claimKey });
+}
