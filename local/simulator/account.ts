@@ -1,0 +1,122 @@
+import type { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, CONTACT_TYPES, contactFields, type Contact, type ContactType } from '#shared/contacts';
+import type { SimAccount } from './state.ts';
+import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
+
+/**
+ * The Account Management API (restJson1): get, put and delete alternate contacts, modelled on AWS's documented rules.
+ * https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html
+ */
+
+const SERVICE_PRINCIPAL = 'account.amazonaws.com';
+
+// AWS's documented quotas, per caller account. https://docs.aws.amazon.com/accounts/latest/reference/quotas.html
+const QUOTAS: Record<string, Quota> = {
+  GetAlternateContact: { bucket: 'account:GetAlternateContact', perSecond: 10, burst: 15 },
+  PutAlternateContact: { bucket: 'account:PutAlternateContact', perSecond: 5, burst: 8 },
+  DeleteAlternateContact: { bucket: 'account:DeleteAlternateContact', perSecond: 1, burst: 1 },
+};
+
+/** AWS's member names for the contact fields, with the rules tasks/shared/contacts.ts already states. */
+const FIELDS = [
+  ['Name', 'name'],
+  ['Title', 'title'],
+  ['EmailAddress', 'email'],
+  ['PhoneNumber', 'phone'],
+] as const satisfies readonly (readonly [string, keyof Contact])[];
+
+function validationError(member: string, constraint: string): SimError {
+  const message = `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`;
+  return new SimError('ValidationException', message, 400, { reason: 'fieldValidationFailed', fieldList: [{ name: member, message: constraint }] });
+}
+
+function validated(member: string, schema: z.ZodType<string>, value: unknown): string {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(member, `Member ${result.error.issues[0]?.message ?? 'is invalid'}`);
+  return result.data;
+}
+
+function contactType(call: Call): ContactType {
+  const type = call.input.AlternateContactType;
+  if (!CONTACT_TYPES.includes(type as ContactType)) throw validationError('AlternateContactType', `Member must satisfy enum value set: [${CONTACT_TYPES.join(', ')}]`);
+  return type as ContactType;
+}
+
+function contactOf(call: Call): Contact {
+  const entries = FIELDS.map(([member, field]) => [field, validated(member, contactFields[field], call.input[member])]);
+  return Object.fromEntries(entries) as Contact;
+}
+
+function notFound(): SimError {
+  return new SimError('ResourceNotFoundException', 'No contact of the inputted alternate contact type found.', 404);
+}
+
+export function accountService(sim: Sim): Service {
+  const { state } = sim;
+
+  const denied = (call: Call, op: string, resource: string, reason?: string) =>
+    new SimError('AccessDeniedException', `User: ${call.caller.arn} is not authorized to perform: account:${op} on resource: ${resource}${reason ? ` (${reason})` : ''}`, 403);
+
+  /** The account a call acts on, after every rule AWS applies to who may call whom. */
+  function target(op: string, call: Call): SimAccount {
+    const accountId = stringInput(call, 'AccountId');
+    const ownResource = `arn:aws:account::${call.caller.accountId}:account`;
+    // The API is global and signs in us-east-1; a client in another Region is refused, and it looks like missing IAM.
+    // https://docs.aws.amazon.com/general/latest/gr/acct.html
+    if (call.region !== 'us-east-1') throw denied(call, op, ownResource);
+    if (accountId === undefined) return sim.account(call.caller.accountId)!;
+
+    if (!ACCOUNT_ID_PATTERN.test(accountId)) throw validationError('AccountId', 'Member must satisfy regular expression pattern: ^\\d{12}$');
+    const memberResource = `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`;
+    const mayUseAccountId = call.caller.accountId === state.managementAccountId || isDelegatedAdmin(state, call.caller.accountId, SERVICE_PRINCIPAL);
+    if (!mayUseAccountId) throw denied(call, op, memberResource);
+    if (!state.trustedAccess) throw denied(call, op, memberResource, `trusted access for ${SERVICE_PRINCIPAL} is not enabled`);
+    // The management account is not a member: AccountId must never name it, it is handled in standalone context.
+    // https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
+    if (accountId === state.managementAccountId) throw denied(call, op, memberResource);
+    const account = sim.account(accountId);
+    if (!account) throw denied(call, op, memberResource);
+    return account;
+  }
+
+  /** An account exists but cannot be acted on: closed or closing, not ready yet, or denied by policy. */
+  function assertReachable(account: SimAccount, op: string, call: Call): void {
+    const resource = `arn:aws:account::${account.id}:account`;
+    if (account.status !== 'ACTIVE') throw denied(call, op, resource, `account is ${account.status}`);
+    if (account.deny) throw denied(call, op, resource, account.deny);
+    // Same message as a missing permission, as AWS gives it: only the caller's timing can tell them apart.
+    if (!sim.isReady(account)) throw denied(call, op, resource);
+  }
+
+  function handle(op: string, call: Call): unknown {
+    if (!(op in QUOTAS)) throw unknownOperation(op);
+    const type = contactType(call);
+    const contact = op === 'PutAlternateContact' ? contactOf(call) : undefined;
+    const account = target(op, call);
+    assertReachable(account, op, call);
+
+    const current = account.contacts[type];
+    if (contact) {
+      account.contacts[type] = contact;
+      return {};
+    }
+    if (!current) throw notFound();
+    if (op === 'DeleteAlternateContact') {
+      delete account.contacts[type];
+      return {};
+    }
+    return {
+      AlternateContact: { AlternateContactType: type, Name: current.name, Title: current.title, EmailAddress: current.email, PhoneNumber: current.phone },
+    };
+  }
+
+  return {
+    protocol: 'restJson1',
+    targetOf: (_op, call) => {
+      const accountId = stringInput(call, 'AccountId');
+      return accountId ?? call.caller.accountId;
+    },
+    quotaOf: (op) => QUOTAS[op],
+    handle,
+  };
+}

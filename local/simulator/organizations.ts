@@ -1,0 +1,111 @@
+import type { SimAccount } from './state.ts';
+import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
+
+/**
+ * AWS Organizations (awsJson1_1): the read-only calls an account listing needs, with AWS's pagination.
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
+ */
+
+// Organizations throttles per account; 20/s is the documented rate for most read calls.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html#throttling-limits
+const QUOTA: Quota = { bucket: 'organizations', perSecond: 20, burst: 20 };
+const MAX_RESULTS = 20;
+
+function invalidInput(reason: string, message: string): SimError {
+  return new SimError('InvalidInputException', message, 400, { Reason: reason });
+}
+
+/** One page of `items` under `key`, with an opaque NextToken while more remain. */
+function page<T>(items: readonly T[], call: Call, key: string): Record<string, unknown> {
+  const maxResults = call.input.MaxResults ?? MAX_RESULTS;
+  if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1) throw invalidInput('MIN_VALUE_EXCEEDED', 'MaxResults must be at least 1.');
+  if (maxResults > MAX_RESULTS) throw invalidInput('MAX_VALUE_EXCEEDED', `MaxResults must be at most ${MAX_RESULTS}.`);
+  const token = stringInput(call, 'NextToken');
+  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+  if (token !== undefined && !(Number.isInteger(start) && start > 0 && start < items.length)) {
+    throw invalidInput('INVALID_NEXT_TOKEN', 'The NextToken is not valid.');
+  }
+  const end = start + maxResults;
+  return { [key]: items.slice(start, end), NextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
+}
+
+export function organizationsService(sim: Sim): Service {
+  const { state } = sim;
+  const arn = (kind: string, id: string) => `arn:aws:organizations::${state.managementAccountId}:${kind}/${state.organizationId}/${id}`;
+  const describeAccount = (account: SimAccount) => ({
+    Id: account.id,
+    Arn: arn('account', account.id),
+    Email: account.email,
+    Name: account.name,
+    Status: account.status,
+    State: account.status,
+    JoinedMethod: account.joinedMethod,
+    JoinedTimestamp: Date.parse(account.joinedAt) / 1000,
+  });
+  const describeOu = (ou: { id: string; name: string }) => ({ Id: ou.id, Arn: arn('ou', ou.id), Name: ou.name });
+  const isParent = (id: string) => state.roots.some((r) => r.id === id) || state.organizationalUnits.some((ou) => ou.id === id);
+
+  function parentOf(call: Call): string {
+    const parentId = requiredInput(call, 'ParentId');
+    if (!isParent(parentId)) throw new SimError('ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.');
+    return parentId;
+  }
+
+  /** The management account and delegated administrators may read the organization; other members may only describe it. */
+  function authorize(op: string, call: Call): void {
+    const { accountId } = call.caller;
+    if (!sim.account(accountId)) throw new SimError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+    if (op === 'DescribeOrganization' || accountId === state.managementAccountId || isDelegatedAdmin(state, accountId)) return;
+    throw new SimError('AccessDeniedException', 'You don\'t have permissions to access this resource.');
+  }
+
+  const operations: Record<string, (call: Call) => unknown> = {
+    DescribeOrganization: () => {
+      const management = sim.account(state.managementAccountId);
+      return {
+        Organization: {
+          Id: state.organizationId,
+          Arn: `arn:aws:organizations::${state.managementAccountId}:organization/${state.organizationId}`,
+          FeatureSet: 'ALL',
+          MasterAccountArn: arn('account', state.managementAccountId),
+          MasterAccountId: state.managementAccountId,
+          MasterAccountEmail: management?.email,
+        },
+      };
+    },
+    ListRoots: (call) => page(state.roots.map((r) => ({ Id: r.id, Arn: arn('root', r.id), Name: r.name, PolicyTypes: [] })), call, 'Roots'),
+    ListOrganizationalUnitsForParent: (call) => {
+      const parentId = parentOf(call);
+      return page(state.organizationalUnits.filter((ou) => ou.parentId === parentId).map(describeOu), call, 'OrganizationalUnits');
+    },
+    ListAccountsForParent: (call) => {
+      const parentId = parentOf(call);
+      return page(state.accounts.filter((a) => a.parentId === parentId).map(describeAccount), call, 'Accounts');
+    },
+    ListAccounts: (call) => page(state.accounts.map(describeAccount), call, 'Accounts'),
+    DescribeAccount: (call) => {
+      const account = sim.account(requiredInput(call, 'AccountId'));
+      if (!account) throw new SimError('AccountNotFoundException', 'You specified an account that doesn\'t exist.');
+      return { Account: describeAccount(account) };
+    },
+    ListParents: (call) => {
+      const childId = requiredInput(call, 'ChildId');
+      const parentId = sim.account(childId)?.parentId ?? state.organizationalUnits.find((ou) => ou.id === childId)?.parentId;
+      if (parentId === undefined) throw new SimError('ChildNotFoundException', 'We can\'t find an organizational unit (OU) or AWS account with the ChildId that you specified.');
+      const type = state.roots.some((r) => r.id === parentId) ? 'ROOT' : 'ORGANIZATIONAL_UNIT';
+      return page([{ Id: parentId, Type: type }], call, 'Parents');
+    },
+  };
+
+  return {
+    protocol: 'awsJson1_1',
+    targetOf: (op, call) => stringInput(call, op === 'ListParents' ? 'ChildId' : 'AccountId'),
+    quotaOf: () => QUOTA,
+    handle: (op, call) => {
+      const operation = operations[op];
+      if (!operation) throw unknownOperation(op);
+      authorize(op, call);
+      return operation(call);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { accountIdSchema, CONTACT_TYPES, contactSchema, ouIdSchema } from '#shared/contacts';
+
+/**
+ * The simulated organization: everything the simulator answers from and writes to. Plain JSON, so a run can be
+ * saved and the next run (a second `npm start`) sees its writes. Times are ISO strings so the file stays readable.
+ */
+
+export const ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+const rootIdSchema = z.string().regex(/^r-[0-9a-z]{4,32}$/, 'must be a root id like r-ab12');
+const timeSchema = z.iso.datetime({ offset: true });
+
+const simAccountSchema = z.strictObject({
+  id: accountIdSchema,
+  name: z.string().min(1),
+  email: z.string().min(1),
+  status: z.enum(ACCOUNT_STATUSES),
+  /** A root or OU id. */
+  parentId: z.string(),
+  joinedAt: timeSchema,
+  joinedMethod: z.enum(['CREATED', 'INVITED']).default('CREATED'),
+  /** Until then the Account API answers AccessDenied for this account, as a just-created account does. */
+  readyAt: timeSchema.optional(),
+  /** Set: every Account API call on this account is AccessDenied with this reason, e.g. "explicit deny in a service control policy". */
+  deny: z.string().optional(),
+  /** Stored exactly as written (AWS keeps surrounding whitespace). */
+  contacts: z.partialRecord(z.enum(CONTACT_TYPES), contactSchema).default({}),
+});
+export type SimAccount = z.infer<typeof simAccountSchema>;
+
+const publishedMessageSchema = z.strictObject({
+  messageId: z.string(),
+  topicArn: z.string(),
+  subject: z.string().optional(),
+  message: z.string(),
+  publishedAt: timeSchema,
+});
+export type PublishedMessage = z.infer<typeof publishedMessageSchema>;
+
+const slackPostSchema = z.strictObject({ body: z.unknown(), postedAt: timeSchema });
+export type SlackPost = z.infer<typeof slackPostSchema>;
+
+export const simStateSchema = z.strictObject({
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/),
+  managementAccountId: accountIdSchema,
+  roots: z.array(z.strictObject({ id: rootIdSchema, name: z.string() })).min(1),
+  organizationalUnits: z.array(z.strictObject({ id: ouIdSchema, name: z.string(), parentId: z.string() })),
+  accounts: z.array(simAccountSchema),
+  /** Registered with `organizations register-delegated-administrator`. */
+  delegatedAdministrators: z.array(z.strictObject({ accountId: accountIdSchema, servicePrincipal: z.string() })),
+  /** Trusted access for account.amazonaws.com (`organizations enable-aws-service-access`). */
+  trustedAccess: z.boolean(),
+  /** IAM roles that STS AssumeRole knows: role ARN → the account ids its trust policy admits. */
+  roles: z.record(z.string(), z.array(accountIdSchema)),
+  /** Secrets Manager: secret name → SecretString. SIMULATOR_URL_PLACEHOLDER in a value becomes the server's URL. */
+  secrets: z.record(z.string(), z.string()),
+  /** Switches that make a notification channel fail, to test that delivery failures are reported, not fatal. */
+  outages: z.strictObject({ sns: z.boolean(), slack: z.boolean() }).default({ sns: false, slack: false }),
+  /** Recorded outputs. */
+  published: z.array(publishedMessageSchema).default([]),
+  slackPosts: z.array(slackPostSchema).default([]),
+});
+export type SimState = z.infer<typeof simStateSchema>;
+
+/** Written into a secret value where the simulator's own URL belongs; the URL is known only once the server listens. */
+export const SIMULATOR_URL_PLACEHOLDER = '{{simulatorUrl}}';
+
+/** Validates a state (from a file or a builder) and returns a fresh copy with defaults filled in. */
+export function parseState(raw: unknown): SimState {
+  return simStateSchema.parse(raw);
+}
+
+export function loadState(path: string): SimState {
+  return parseState(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export function saveState(path: string, state: SimState): void {
+  writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Each account's OU path from the root down (the shape resolveDesired and isExcluded take). */
+export function ouPaths(state: SimState): Map<string, string[]> {
+  const parentOf = new Map(state.organizationalUnits.map((ou) => [ou.id, ou.parentId]));
+  const pathOf = new Map<string, string[]>();
+  const ouPath = (parentId: string): string[] => {
+    const known = pathOf.get(parentId);
+    if (known) return known;
+    const grandParent = parentOf.get(parentId);
+    const path = grandParent === undefined ? [] : [...ouPath(grandParent), parentId];
+    pathOf.set(parentId, path);
+    return path;
+  };
+  return new Map(state.accounts.map((account) => [account.id, ouPath(account.parentId)]));
+}

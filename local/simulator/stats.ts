@@ -1,0 +1,47 @@
+/** Call statistics, so tests can assert what was (and was not) called. */
+export interface SimStats {
+  /** Requests per operation, named as IAM names the action (`account:PutAlternateContact`); failed and throttled ones included. */
+  readonly calls: Record<string, number>;
+  /** Requests per calling account. */
+  readonly byCaller: Record<string, number>;
+  /** Requests per account acted on (AccountId, ChildId, an assumed role's account, or the caller in standalone context), per operation. */
+  readonly byTarget: Record<string, Record<string, number>>;
+  /** Requests refused with TooManyRequestsException, per operation. */
+  readonly throttled: Record<string, number>;
+  /** Error responses per error code, throttles included. */
+  readonly errors: Record<string, number>;
+}
+
+const increment = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+export class StatsRecorder {
+  private stats: SimStats = StatsRecorder.empty();
+
+  private static empty(): SimStats {
+    return { calls: {}, byCaller: {}, byTarget: {}, throttled: {}, errors: {} };
+  }
+
+  call(operation: string, caller: string | undefined, target: string | undefined): void {
+    increment(this.stats.calls, operation);
+    if (caller) increment(this.stats.byCaller, caller);
+    if (target) increment((this.stats.byTarget[target] ??= {}), operation);
+  }
+
+  throttled(operation: string): void {
+    increment(this.stats.throttled, operation);
+  }
+
+  error(code: string): void {
+    increment(this.stats.errors, code);
+  }
+
+  snapshot(): SimStats {
+    return structuredClone(this.stats);
+  }
+
+  reset(): void {
+    this.stats = StatsRecorder.empty();
+  }
+}
