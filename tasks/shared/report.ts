@@ -1,5 +1,5 @@
 import { CONTACT_TYPES, type ContactType } from './contacts.ts';
-import { accountResult, type StateError } from './account-result.ts';
+import { accountResult, failureReason, type StateError } from './account-result.ts';
 import type { AccountResult, Action, Report, RunPlan, TargetAccount, TypeCounts, WorkList } from './model.ts';
 
 /** The report before delivery: everything but how it was sent. */
@@ -28,7 +28,7 @@ const COUNTER: Record<Action, keyof TypeCounts> = {
 
 /** An account planned but without a result: its child execution died before recording it. */
 function unrecorded(plan: RunPlan, account: TargetAccount, mapError: StateError | undefined): AccountResult {
-  const why = mapError ? `${mapError.Error}${mapError.Cause ? `: ${mapError.Cause}` : ''}` : 'its chunk ended before the account was recorded';
+  const why = mapError ? failureReason(mapError) : 'its chunk ended before the account was recorded';
   return accountResult({ runId: plan.runId, dryRun: plan.dryRun, account, error: { Error: 'NoResult', Cause: `no result recorded: ${why}` } });
 }
 

@@ -1,7 +1,8 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { ENV, requiredEnv } from './env.ts';
+import { TransientError } from './errors.ts';
 import type { RunPlan } from './model.ts';
 
 /**
@@ -31,7 +32,13 @@ const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, 
 export async function claimRun(claimKey: string, plan: RunPlan, context: Context): Promise<RunPlan> {
   // The in-progress lock lasts as long as this invocation can, so a timed-out claim does not block the key.
   config.registerLambdaContext(context);
-  return claim({ claimKey, plan });
+  try {
+    return await claim({ claimKey, plan });
+  } catch (error) {
+    // The store could not be read or written (throttled, unavailable): the state machine retries TransientError.
+    if (error instanceof IdempotencyPersistenceLayerError) throw new TransientError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Deletes the claim, so that the next event with the same key starts a run again. */

@@ -1,0 +1,17 @@
+import type { Context } from 'aws-lambda';
+import { describeError, getContact, perType } from '#shared/account-api';
+import type { ContactType, DesiredContacts } from '#shared/contacts';
+import type { CallTarget, CurrentContacts } from '#shared/model';
+import { logger } from '#shared/powertools';
+
+interface GetContactsInput {
+  readonly target: CallTarget;
+  readonly desired: DesiredContacts;
+  readonly recentlyJoined: boolean;
+}
+
+export const handler = async ({ target, desired, recentlyJoined }: GetContactsInput, context: Context): Promise<CurrentContacts> => {
+  logger.addContext(context);
+  const types = Object.keys(desired) as ContactType[];
+  return perType(types, (type) => getContact(target, type, recentlyJoined), (error) => ({ status: 'ERROR', error: describeError(error) }));
+};

@@ -1,0 +1,54 @@
+import type { Context } from 'aws-lambda';
+import { isExcluded, loadConfig, resolveDesired } from '#shared/config';
+import { ENV, requiredEnv } from '#shared/env';
+import type { CallContext, RunPlan, TargetAccount, WorkList } from '#shared/model';
+import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
+import { logger } from '#shared/powertools';
+import { writeChunks } from '#shared/run-table';
+
+const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
+const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
+
+const CHUNK_SIZE = 10;
+// An account that joined within the hour may still answer AccessDenied while AWS finishes setting it up.
+const RECENTLY_JOINED_MS = 60 * 60_000;
+// Each account in flight sends one GetAlternateContact per managed type at once, and GetAlternateContact bursts
+// to 15 requests (quota counted per caller, to be safe): accounts in flight × types must stay within 15.
+// https://docs.aws.amazon.com/accounts/latest/reference/quotas.html
+const GET_BURST = 15;
+const maxConcurrency = config.maxConcurrency ?? Math.max(1, Math.floor(GET_BURST / Object.keys(config.contacts).length));
+
+/** The management account cannot name itself in AccountId and the enforcer's own account needs no AccountId. */
+function callContext(accountId: string, managementId: string): CallContext {
+  if (accountId === enforcerAccountId) return 'self';
+  if (accountId === managementId) return 'management';
+  return 'organization';
+}
+
+function toTarget(account: OrganizationAccount, managementId: string, now: number): TargetAccount {
+  return {
+    id: account.id,
+    name: account.name,
+    context: callContext(account.id, managementId),
+    desired: resolveDesired(config, account.id, account.ouPath),
+    recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
+  };
+}
+
+export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
+  logger.addContext(context);
+  const managementId = await managementAccountId();
+  const found = plan.accountIds ? await describeAccounts(plan.accountIds) : await listOrganizationAccounts();
+  const active = found.filter((account) => account.state === 'ACTIVE');
+  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath));
+  const now = Date.now();
+  const targets = included.map((account) => toTarget(account, managementId, now));
+
+  const chunks: TargetAccount[][] = [];
+  for (let start = 0; start < targets.length; start += CHUNK_SIZE) chunks.push(targets.slice(start, start + CHUNK_SIZE));
+  await writeChunks(plan.runId, chunks);
+
+  const excludedCount = active.length - included.length;
+  logger.info('Accounts planned', { accounts: targets.length, excluded: excludedCount, notActive: found.length - active.length, chunks: chunks.length });
+  return { runId: plan.runId, accountCount: targets.length, excludedCount, chunks: chunks.map((_, chunk) => chunk), maxConcurrency };
+};

@@ -1,0 +1,45 @@
+import type { Context } from 'aws-lambda';
+import { describeError, perType, putContact } from '#shared/account-api';
+import { loadConfig } from '#shared/config';
+import { contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/contacts';
+import { ENV, requiredEnv } from '#shared/env';
+import { ContactValidationError } from '#shared/errors';
+import type { Action, CallTarget, Comparison, WriteOutcome, Writes } from '#shared/model';
+import { logger } from '#shared/powertools';
+
+const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
+const WRITES: readonly Action[] = ['ASSIGN', 'UPDATE'];
+
+interface PutContactsInput {
+  readonly target: CallTarget;
+  readonly desired: DesiredContacts;
+  readonly actions: Comparison;
+  readonly recentlyJoined: boolean;
+}
+
+/** AWS's own field rules, checked before the call: a contact AWS would reject fails here, with the field and rule. */
+function validContact(desired: DesiredContacts, type: ContactType) {
+  const parsed = contactSchema.safeParse(desired[type]?.contact);
+  if (!parsed.success) throw new ContactValidationError(describeIssues(parsed.error).join('; '));
+  return parsed.data;
+}
+
+export const handler = async ({ target, desired, actions, recentlyJoined }: PutContactsInput, context: Context): Promise<Writes> => {
+  logger.addContext(context);
+  const types = Object.entries(actions)
+    .filter(([, comparison]) => WRITES.includes(comparison.action))
+    .map(([type]) => type as ContactType);
+  // The state machine never sends a dry run here; audit mode refuses anyway, so no path can write in audit mode.
+  if (config.mode === 'audit') {
+    logger.warn('Refused to write: the configured mode is audit', { types });
+    return Object.fromEntries(types.map((type) => [type, { status: 'FAILED', error: 'refused: the configured mode is audit' }]));
+  }
+  return perType<WriteOutcome>(
+    types,
+    async (type) => {
+      await putContact(target, type, validContact(desired, type), recentlyJoined);
+      return { status: 'WRITTEN' };
+    },
+    (error) => ({ status: 'FAILED', error: describeError(error) }),
+  );
+};

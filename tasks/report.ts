@@ -1,0 +1,74 @@
+import type { Context } from 'aws-lambda';
+import { describeError } from '#shared/account-api';
+import type { StateError } from '#shared/account-result';
+import { loadConfig } from '#shared/config';
+import { ENV, requiredEnv } from '#shared/env';
+import type { Report, RunPlan, WorkList } from '#shared/model';
+import { postToSlack, publishToTopic } from '#shared/notify';
+import { logger } from '#shared/powertools';
+import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
+import { releaseClaim } from '#shared/run-claim';
+import { listChunks, listResults, putReport } from '#shared/run-table';
+
+const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
+const topicArn = requiredEnv(ENV.TOPIC_ARN);
+const slackSecretName = process.env[ENV.SLACK_SECRET_NAME];
+
+const METRICS_NAMESPACE = 'AlternateContactsEnforcer';
+
+interface ReportInput {
+  readonly plan: RunPlan;
+  readonly work: WorkList;
+  readonly mapError?: StateError;
+}
+
+/** Delivery never fails the run: each channel's outcome, and any error, is recorded in the report instead. */
+async function deliver(report: RunReport): Promise<Report['delivery']> {
+  if (report.trigger === 'schedule' && config.notifications.quietWhenUnchanged && isUneventful(report)) {
+    return { sns: 'SKIPPED', slack: 'SKIPPED' };
+  }
+  const text = formatSummary(report);
+  const errors: string[] = [];
+  const attempt = async (channel: string, send: () => Promise<void>) =>
+    send().then(
+      () => 'SENT' as const,
+      (error: unknown) => {
+        errors.push(`${channel}: ${describeError(error)}`);
+        return 'FAILED' as const;
+      },
+    );
+  const [sns, slack] = await Promise.all([
+    attempt('sns', () => publishToTopic(topicArn, formatSubject(report), text)),
+    slackSecretName ? attempt('slack', () => postToSlack(slackSecretName, text)) : ('SKIPPED' as const),
+  ]);
+  return { sns, slack, ...(errors.length > 0 && { errors }) };
+}
+
+/** A CloudWatch metric through the Embedded Metric Format: one log line, no API call. */
+function emitFailedAccounts(count: number): void {
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+  const metric = {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'FailedAccounts', Unit: 'Count' }] }],
+    },
+    FailedAccounts: count,
+  };
+  process.stdout.write(`${JSON.stringify(metric)}\n`);
+}
+
+export const handler = async ({ plan, work, mapError }: ReportInput, context: Context): Promise<Report> => {
+  logger.addContext(context);
+  const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
+  const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
+  const report: Report = { ...summary, delivery: await deliver(summary) };
+  await putReport(plan.runId, report);
+  emitFailedAccounts(report.accountsFailed);
+
+  // A new account that did not finish gets another chance: Control Tower's second event for it may run again.
+  const isNewAccountRun = plan.trigger === 'control-tower' || plan.trigger === 'organizations';
+  if (isNewAccountRun && report.accountsFailed > 0) await releaseClaim(plan.claimKey);
+
+  logger.info('Run reported', { runId: plan.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, delivery: report.delivery });
+  return report;
+};

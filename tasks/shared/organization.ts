@@ -1,0 +1,119 @@
+import {
+  type Account,
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  OrganizationsClient,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListParents,
+  paginateListRoots,
+} from '@aws-sdk/client-organizations';
+import { toNamedError } from './account-api.ts';
+import { MalformedInputError } from './errors.ts';
+
+const organizations = new OrganizationsClient({});
+
+/** An account of the organization with the OUs above it, root first (resolveDesired's order). */
+export interface OrganizationAccount {
+  readonly id: string;
+  readonly name: string;
+  /** `State`, falling back to the deprecated `Status` that older responses carry. */
+  readonly state: string;
+  readonly joinedAt?: Date;
+  readonly ouPath: readonly string[];
+}
+
+/** Throttling and server faults become the named errors the state machine retries. */
+async function mapErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toNamedError(error);
+  }
+}
+
+const toOrganizationAccount = (account: Account, ouPath: readonly string[]): OrganizationAccount => ({
+  id: account.Id ?? '',
+  name: account.Name ?? '',
+  state: account.State ?? account.Status ?? 'UNKNOWN',
+  joinedAt: account.JoinedTimestamp,
+  ouPath,
+});
+
+export function managementAccountId(): Promise<string> {
+  return mapErrors(async () => {
+    const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
+    if (!Organization?.MasterAccountId) throw new Error('DescribeOrganization returned no management account');
+    return Organization.MasterAccountId;
+  });
+}
+
+/**
+ * Every account, breadth-first from the roots: two paginated calls per parent, so OU paths cost O(#OUs) calls
+ * instead of a ListParents chain per account.
+ */
+export function listOrganizationAccounts(): Promise<OrganizationAccount[]> {
+  return mapErrors(async () => {
+    const accounts: OrganizationAccount[] = [];
+    const parents: { id: string; ouPath: readonly string[] }[] = [];
+    for await (const page of paginateListRoots({ client: organizations }, {})) {
+      parents.push(...(page.Roots ?? []).map((root) => ({ id: root.Id ?? '', ouPath: [] })));
+    }
+    for (let next = parents.shift(); next; next = parents.shift()) {
+      const { id: ParentId, ouPath } = next;
+      for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations }, { ParentId })) {
+        parents.push(...(page.OrganizationalUnits ?? []).map((ou) => ({ id: ou.Id ?? '', ouPath: [...ouPath, ou.Id ?? ''] })));
+      }
+      for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId })) {
+        accounts.push(...(page.Accounts ?? []).map((account) => toOrganizationAccount(account, ouPath)));
+      }
+    }
+    return accounts;
+  });
+}
+
+interface Parent {
+  readonly id: string;
+  readonly type: string;
+}
+
+async function parentOf(ChildId: string): Promise<Parent> {
+  for await (const page of paginateListParents({ client: organizations }, { ChildId })) {
+    const [parent] = page.Parents ?? [];
+    if (parent) return { id: parent.Id ?? '', type: parent.Type ?? '' };
+  }
+  throw new Error(`ListParents returned no parent for ${ChildId}`);
+}
+
+/** Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once). */
+export function describeAccounts(ids: readonly string[]): Promise<OrganizationAccount[]> {
+  return mapErrors(async () => {
+    const parents = new Map<string, Promise<Parent>>();
+    const cachedParentOf = (id: string) => {
+      const parent = parents.get(id) ?? parentOf(id);
+      parents.set(id, parent);
+      return parent;
+    };
+    const accounts: OrganizationAccount[] = [];
+    for (const id of ids) {
+      const account = await describeAccount(id);
+      const ouPath: string[] = [];
+      for (let up = await cachedParentOf(id); up.type === 'ORGANIZATIONAL_UNIT'; up = await cachedParentOf(up.id)) ouPath.unshift(up.id);
+      accounts.push(toOrganizationAccount(account, ouPath));
+    }
+    return accounts;
+  });
+}
+
+async function describeAccount(AccountId: string): Promise<Account> {
+  try {
+    const { Account: account } = await organizations.send(new DescribeAccountCommand({ AccountId }));
+    if (!account) throw new Error(`DescribeAccount returned nothing for ${AccountId}`);
+    return account;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AccountNotFoundException') {
+      throw new MalformedInputError(`accountIds: ${AccountId} is not an account of this organization`);
+    }
+    throw error;
+  }
+}
