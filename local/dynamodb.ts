@@ -1,0 +1,39 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/** The two tables the stack creates, with the same keys (infra/ builds them from the same names). */
+export const TABLES = {
+  run: { name: 'alternate-contacts-runs', keys: [['runId', 'HASH'], ['item', 'RANGE']], ttl: 'expiresAt' },
+  idempotency: { name: 'alternate-contacts-idempotency', keys: [['id', 'HASH']], ttl: 'expiration' },
+} as const;
+
+/**
+ * An embedded DynamoDB-compatible server (dynalite): Powertools idempotency and the run table talk to it through
+ * the real DynamoDB client. In memory, or in a LevelDB folder so state survives between runs.
+ */
+export async function startDynamo(path?: string) {
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames);
+  for (const table of Object.values(TABLES)) {
+    if (existing.has(table.name)) continue;
+    await client.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: table.keys.map(([AttributeName]) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: table.keys.map(([AttributeName, KeyType]) => ({ AttributeName, KeyType })),
+      }),
+    );
+    // dynalite accepts TTL settings but never expires items; runs are short enough for that not to matter.
+    await client.send(new UpdateTimeToLiveCommand({ TableName: table.name, TimeToLiveSpecification: { AttributeName: table.ttl, Enabled: true } })).catch(() => undefined);
+  }
+  client.destroy();
+  return {
+    url,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

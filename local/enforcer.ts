@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { EnforcerConfig } from '#shared/config';
+import { ENV } from '#shared/env';
+import { startDynamo, TABLES } from './dynamodb.ts';
+import { createEngine, type TaskCall } from './engine.ts';
+import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
+
+/** The role the management stack creates; the delegated topology's management-account branch assumes it. */
+export const MANAGEMENT_ROLE_NAME = 'AlternateContactsManagement';
+
+export interface LocalEnforcerOptions {
+  readonly config: EnforcerConfig;
+  /** Where the simulated organization runs; `aws` uses the operator's own credentials and endpoint settings. */
+  readonly target: 'simulator' | 'aws';
+  /** Simulator target: the organization to serve. */
+  readonly organization?: SimState;
+  /** Simulator target: the account the enforcer runs in (the management account, or a delegated administrator). */
+  readonly enforcerAccountId?: string;
+  /** Folder for DynamoDB's files, so idempotency records and results survive between runs; in memory when absent. */
+  readonly dynamoPath?: string;
+  readonly speedup?: number;
+  readonly quotaScale?: number;
+  readonly latencyMs?: number;
+  /** AWS target, delegated administrator: the management account's role for the standalone branch. */
+  readonly managementRoleArn?: string;
+  /** Powertools log level for the tasks. @default WARN */
+  readonly logLevel?: string;
+  readonly onTask?: (call: TaskCall) => void;
+}
+
+/**
+ * The whole product on one machine: the real state machine definition in the local engine, the real handlers
+ * in-process, DynamoDB on dynalite, and AWS either simulated or real. The handlers read their settings from the
+ * environment at import, exactly as in Lambda, so this sets the environment first and imports them after.
+ * One per process: the handlers' module-scope clients keep the first environment.
+ */
+export async function startLocalEnforcer(options: LocalEnforcerOptions) {
+  const speedup = options.speedup ?? 1;
+  if (options.dynamoPath) mkdirSync(options.dynamoPath, { recursive: true });
+  const dynamo = await startDynamo(options.dynamoPath);
+  let simulator: Simulator | undefined;
+  let enforcerAccountId: string;
+  let managementRoleArn: string;
+
+  if (options.target === 'simulator') {
+    if (!options.organization || !options.enforcerAccountId) throw new Error('the simulator target needs an organization and an enforcer account');
+    simulator = await startSimulator({ state: options.organization, speedup, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
+    enforcerAccountId = options.enforcerAccountId;
+    managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
+    const { accessKeyId, secretAccessKey } = credentialsFor(enforcerAccountId);
+    setEnv({
+      AWS_ENDPOINT_URL: simulator.url,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      [ENV.TOPIC_ARN]: `arn:aws:sns:us-east-1:${enforcerAccountId}:alternate-contacts-report`,
+      [ENV.SLACK_SECRET_NAME]: options.config.notifications.slackWebhookSecretName,
+    });
+  } else {
+    // The operator's own credentials and endpoints, found as the AWS CLI finds them; no report delivery.
+    setEnv({ [ENV.TOPIC_ARN]: undefined, [ENV.SLACK_SECRET_NAME]: undefined });
+    const sts = new STSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
+    enforcerAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+    sts.destroy();
+    managementRoleArn = options.managementRoleArn ?? 'arn:aws:iam::000000000000:role/no-management-role-given';
+  }
+
+  setEnv({
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+    [ENV.RUN_TABLE]: TABLES.run.name,
+    [ENV.IDEMPOTENCY_TABLE]: TABLES.idempotency.name,
+    [ENV.CONFIG_FILE]: writeConfig(options.config),
+    [ENV.ENFORCER_ACCOUNT_ID]: enforcerAccountId,
+    POWERTOOLS_SERVICE_NAME: 'alternate-contacts-enforcer',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+    POWERTOOLS_METRICS_NAMESPACE: 'AlternateContactsEnforcer',
+    // CloudWatch reads metrics from Lambda's log; on a laptop they would only clutter the report.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, speedup, onTask: options.onTask });
+  let runs = 0;
+  return {
+    engine,
+    simulator,
+    enforcerAccountId,
+    /** Starts one execution, named as the console would name it. */
+    run: (input: unknown, executionName = `local-${Date.now()}-${++runs}`) => engine.execute(input, executionName),
+    async close() {
+      await simulator?.close();
+      await dynamo.close();
+    },
+  };
+}
+
+export type LocalEnforcer = Awaited<ReturnType<typeof startLocalEnforcer>>;
+
+function setEnv(values: Record<string, string | undefined>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
+
+/** The handlers load the validated config from a file, as the bundled Lambda does. */
+function writeConfig(config: EnforcerConfig): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}

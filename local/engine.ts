@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+/**
+ * Runs statemachine/enforcer.asl.json (the very file that deploys) in aws-local-stepfunctions, with each Task state
+ * mapped in-process to the real handler under tasks/.
+ */
+
+export const DEFINITION_PATH = join(import.meta.dirname, '..', 'statemachine', 'enforcer.asl.json');
+const TASKS_DIR = join(import.meta.dirname, '..', 'tasks');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Retry?: { IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number; MaxDelaySeconds?: number }[];
+  ItemProcessor?: { States: Record<string, AslState> };
+}
+interface AslDefinition {
+  States: Record<string, AslState>;
+}
+type Handler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+interface LambdaContext {
+  functionName: string;
+  awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
+const FUNCTION_PLACEHOLDER = /^\$\{(\w+)FunctionArn\}$/;
+
+/** `${GetContactsFunctionArn}` names the handler file tasks/get-contacts.ts. */
+export function taskFileFor(resource: string): string | undefined {
+  const name = FUNCTION_PLACEHOLDER.exec(resource)?.[1];
+  return name?.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase());
+}
+
+/** Every state of the definition, nested Map processors included (state names are unique machine-wide). */
+export function allStates(definition: AslDefinition): [string, AslState][] {
+  return Object.entries(definition.States).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...(state.ItemProcessor ? allStates(state.ItemProcessor) : []),
+  ]);
+}
+
+export function readDefinition(): AslDefinition {
+  return JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')) as AslDefinition;
+}
+
+/** Replaces `${Name}` placeholders the way definitionSubstitutions does at deploy time. */
+export function substitute(definition: AslDefinition, values: Record<string, string>): AslDefinition {
+  const text = JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return JSON.parse(text) as AslDefinition;
+}
+
+/**
+ * The local engine honours Retry but waits real seconds, with one fixed pause per retrier when overridden.
+ * Each retrier's pause becomes the mean of its real capped-backoff schedule, divided by the speed-up: the total
+ * retry budget per retrier is then the real one, scaled.
+ */
+export function scaledRetryPauses(definition: AslDefinition, speedup: number): Record<string, number[]> {
+  const pauses: Record<string, number[]> = {};
+  for (const [name, state] of allStates(definition)) {
+    if (!state.Retry) continue;
+    pauses[name] = state.Retry.map(({ IntervalSeconds = 1, BackoffRate = 2, MaxAttempts = 3, MaxDelaySeconds = Infinity }) => {
+      const schedule = Array.from({ length: MaxAttempts }, (_, n) => Math.min(IntervalSeconds * BackoffRate ** n, MaxDelaySeconds));
+      const meanSeconds = schedule.reduce((a, b) => a + b, 0) / Math.max(1, MaxAttempts);
+      return (meanSeconds * 1000) / speedup;
+    });
+  }
+  return pauses;
+}
+
+export interface TaskCall {
+  readonly state: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: Error;
+}
+
+export interface EngineOptions {
+  /** Account the fake function ARNs live in. */
+  readonly accountId: string;
+  /** `${ManagementAccountRoleArn}`'s value. */
+  readonly managementRoleArn: string;
+  /** Divides every retry pause. */
+  readonly speedup: number;
+  /** Called after each task invocation: progress, counting. */
+  readonly onTask?: (call: TaskCall) => void;
+}
+
+export interface Execution {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output?: unknown;
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+/** Lambda passes JSON in and out; the round trip keeps local runs honest about what crosses the boundary. */
+const overTheWire = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+
+/** Errors leave Lambda as {errorType, errorMessage}: Catch sees that JSON as Cause, and the type as Error. */
+function asLambdaError(error: unknown): Error {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  return Object.assign(new Error(JSON.stringify({ errorType: name, errorMessage: message })), { name });
+}
+
+export async function createEngine(options: EngineOptions) {
+  const raw = readDefinition();
+  const functionArns: Record<string, string> = {};
+  const handlers: NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']> = {};
+  for (const [state, { Type, Resource }] of allStates(raw)) {
+    const file = Type === 'Task' && Resource ? taskFileFor(Resource) : undefined;
+    if (!file || !Resource) continue;
+    const key = Resource.slice(2, -1);
+    functionArns[key] = `arn:aws:lambda:us-east-1:${options.accountId}:function:alternate-contacts-${file}`;
+    const module = (await import(join(TASKS_DIR, `${file}.ts`))) as { handler: Handler };
+    handlers[state] = invoke(state, `alternate-contacts-${file}`, module.handler, options.onTask);
+  }
+  const definition = substitute(raw, { ...functionArns, ManagementAccountRoleArn: options.managementRoleArn });
+  const machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const retryIntervalOverrides = scaledRetryPauses(definition, options.speedup);
+
+  return {
+    definition,
+    async execute(input: unknown, executionName: string): Promise<Execution> {
+      const context = {
+        Execution: {
+          Id: `arn:aws:states:us-east-1:${options.accountId}:execution:alternate-contacts-enforcer:${executionName}`,
+          Name: executionName,
+          Input: input as Json,
+          StartTime: new Date().toISOString(),
+        },
+      };
+      const execution = machine.run(input as never, {
+        context,
+        overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+      });
+      try {
+        return { status: 'SUCCEEDED', output: await execution.result };
+      } catch (error) {
+        const { name, message } = error as Error;
+        return { status: 'FAILED', error: { name, message } };
+      }
+    },
+  };
+}
+
+function invoke(state: string, functionName: string, handler: Handler, onTask?: (call: TaskCall) => void) {
+  const timeoutMs = 900_000;
+  return async <T>(input: T): Promise<T> => {
+    const started = Date.now();
+    const context: LambdaContext = {
+      functionName,
+      awsRequestId: crypto.randomUUID(),
+      getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started),
+    };
+    try {
+      const output = overTheWire(await handler(overTheWire(input), context));
+      onTask?.({ state, input, output });
+      return output as T;
+    } catch (error) {
+      onTask?.({ state, input, error: error as Error });
+      throw asLambdaError(error);
+    }
+  };
+}
+
+export type Engine = Awaited<ReturnType<typeof createEngine>>;

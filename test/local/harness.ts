@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { type EnforcerConfig, loadConfig } from '#shared/config';
+import type { ContactType } from '#shared/contacts';
+import type { Report } from '#shared/model';
+import { startLocalEnforcer, type LocalEnforcer } from '../../local/enforcer.ts';
+import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
+import type { SimState } from '../../local/simulator/index.ts';
+
+export const EXAMPLE_CONFIG = loadConfig(join(import.meta.dirname, '../../config/alternate-contacts.yaml'));
+export const REFERENCE_EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
+
+export interface HarnessOptions {
+  readonly organization: SimState;
+  readonly topology?: 'single' | 'delegated';
+  readonly config?: EnforcerConfig;
+  readonly quotaScale?: number;
+  readonly speedup?: number;
+}
+
+/** The whole product in-process: local engine + real tasks + simulator + dynalite, in memory. */
+export async function startHarness(options: HarnessOptions): Promise<LocalEnforcer> {
+  return startLocalEnforcer({
+    config: options.config ?? EXAMPLE_CONFIG,
+    target: 'simulator',
+    organization: options.organization,
+    enforcerAccountId: options.topology === 'delegated' ? SECURITY_ACCOUNT_ID : MANAGEMENT_ACCOUNT_ID,
+    speedup: options.speedup ?? 200,
+    quotaScale: options.quotaScale,
+    latencyMs: 1,
+    logLevel: 'ERROR',
+  });
+}
+
+/** Runs one execution and returns its report; fails the test when the execution failed or reported nothing. */
+export async function reconcile(enforcer: LocalEnforcer, input: unknown = {}): Promise<Report> {
+  const execution = await enforcer.run(input);
+  if (execution.status !== 'SUCCEEDED') throw new Error(`execution failed: ${JSON.stringify(execution.error)}`);
+  return execution.output as Report;
+}
+
+/** Calls of one IAM action the simulator served, in total or on one account. */
+export function calls(enforcer: LocalEnforcer, action: string, accountId?: string): number {
+  const stats = enforcer.simulator!.stats();
+  return accountId ? (stats.byTarget[accountId]?.[action] ?? 0) : (stats.calls[action] ?? 0);
+}
+
+export function contactOf(enforcer: LocalEnforcer, accountId: string, type: ContactType) {
+  return enforcer.simulator!.state.accounts.find((account) => account.id === accountId)?.contacts[type];
+}
+
+/** Replaces the served organization in place, so one harness serves several scenarios. */
+export function serve(enforcer: LocalEnforcer, organization: SimState): void {
+  Object.assign(enforcer.simulator!.state, structuredClone(organization));
+  enforcer.simulator!.resetStats();
+}
