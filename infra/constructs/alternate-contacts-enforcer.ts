@@ -1,0 +1,378 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, type CfnResource, Duration, Names, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { type IGrantable, Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { CfnSecret, Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { EnforcerConfig } from '#shared/config';
+import { ENV } from '#shared/env';
+import { NAMES } from '../names.ts';
+import { enabledAccountCreationEvents } from './account-creation-events.ts';
+import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { EnforcerFunction, SERVICE_NAME } from './enforcer-function.ts';
+
+/** The state machine that deploys is the file the tests execute. */
+export const ASL_FILE = fileURLToPath(new URL('../../statemachine/enforcer.asl.json', import.meta.url));
+
+/** One Lambda function per task; each is `tasks/<name>.ts`. */
+export const TASKS = [
+  'resolve-targets',
+  'list-accounts',
+  'load-chunk',
+  'get-contacts',
+  'compare-contacts',
+  'put-contacts',
+  'record-result',
+  'report',
+] as const;
+export type TaskName = (typeof TASKS)[number];
+
+const pascalCase = (kebab: string): string => kebab.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase());
+
+/** The ASL's substitution for a task's function ARN: `${GetContactsFunctionArn}` for get-contacts. */
+export const functionArnSubstitution = (task: TaskName): string => `${pascalCase(task)}FunctionArn`;
+
+/** Where the report task's Powertools Metrics publish the number of accounts a run could not bring into line. */
+export const FAILED_ACCOUNTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'FailedAccounts', dimensionsMap: { service: SERVICE_NAME } };
+
+// Up to 185 attempts over 24 hours are EventBridge's defaults; a new account's event is worth less than a day.
+const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
+
+export interface AlternateContactsEnforcerProps {
+  /** The validated configuration: bundled with every function, and the source of triggers, e-mails and managed types. */
+  readonly config: EnforcerConfig;
+  /** The organization's management account. */
+  readonly managementAccountId: string;
+  /** The organization, `o-...`: member accounts' Account API ARNs contain it. */
+  readonly organizationId: string;
+  /**
+   * The management-account role that the state machine's management branch assumes (delegated topology). When set,
+   * get-contacts and put-contacts get the fixed role names that role trusts, and may assume it.
+   * @default - none: the single-account topology, where the management account is the enforcer's own account,
+   * handled in standalone context, and the branch is never taken
+   */
+  readonly managementAccountRoleArn?: string;
+  /**
+   * The bus the account-creation rules listen on.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: IEventBus;
+  /**
+   * Create the Slack webhook secret (empty: the URL never enters a template) rather than use an existing one by name.
+   * Only applies when the configuration names a secret (notifications.slackWebhookSecretName).
+   * @default true
+   */
+  readonly createSlackWebhookSecret?: boolean;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The Alternate Contacts Enforcer: the state machine, its eight functions with least-privilege roles, the two
+ * DynamoDB tables, the report topic (and Slack secret), the triggers (account-creation rules and the nightly
+ * schedule, each with retries and an alarmed dead-letter queue) and the alarms.
+ */
+export class AlternateContactsEnforcer extends Construct {
+  public readonly stateMachine: StateMachine;
+  public readonly functions: Readonly<Record<TaskName, EnforcerFunction>>;
+  /** Powertools idempotency records: a duplicate event does not start a second run. */
+  public readonly idempotencyTable: Table;
+  /** Each run's plan chunks, per-account results and stored report. */
+  public readonly runTable: Table;
+  public readonly topic: Topic;
+  public readonly topicKey: Key;
+  public readonly slackWebhookSecret?: ISecret;
+  public readonly triggerDeadLetterQueue: DeadLetterQueue;
+  public readonly rules: readonly Rule[];
+  public readonly schedule: Schedule;
+  public readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: AlternateContactsEnforcerProps) {
+    super(scope, id);
+    const { config } = props;
+    const stack = Stack.of(this);
+
+    this.idempotencyTable = new Table(this, 'IdempotencyTable', {
+      // The attribute names Powertools' DynamoDB persistence layer uses by default.
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    this.runTable = new Table(this, 'RunTable', {
+      partitionKey: { name: 'runId', type: AttributeType.STRING },
+      sortKey: { name: 'item', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+
+    this.topicKey = new Key(this, 'ReportTopicKey', { enableKeyRotation: true, description: 'Alternate Contacts Enforcer report topic' });
+    this.topic = new Topic(this, 'ReportTopic', { masterKey: this.topicKey, enforceSSL: true, displayName: 'Alternate Contacts Enforcer' });
+    for (const email of config.notifications.emails) this.topic.addSubscription(new EmailSubscription(email));
+    // Alarms publish as CloudWatch, which needs the topic and its key.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-encryption
+    this.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com'));
+    this.slackWebhookSecret = this.slackSecret(config.notifications.slackWebhookSecretName, props.createSlackWebhookSecret ?? true);
+
+    this.functions = this.createFunctions(config, props);
+    this.grantTasks(props);
+
+    this.stateMachine = this.createStateMachine(props);
+
+    this.triggerDeadLetterQueue = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', {
+      purpose: 'A trigger (account-creation event or nightly schedule) of the Alternate Contacts Enforcer',
+      alarmTopic: this.topic,
+    });
+    this.rules = enabledAccountCreationEvents(config).map(
+      (event) =>
+        new Rule(this, `${event.id}Rule`, {
+          description: event.description,
+          eventBus: props.eventBus,
+          eventPattern: event.pattern,
+          targets: [new SfnStateMachine(this.stateMachine, { deadLetterQueue: this.triggerDeadLetterQueue.queue, ...TARGET_RETRY })],
+        }),
+    );
+    this.schedule = new Schedule(this, 'NightlySchedule', {
+      description: 'Nightly drift reconciliation of every account',
+      schedule: ScheduleExpression.expression(config.triggers.schedule),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        // The scheduled-event shape resolve-targets reads; the execution id is a stable idempotency key per firing.
+        input: ScheduleTargetInput.fromObject({
+          version: '0',
+          id: ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          time: ContextAttribute.scheduledTime,
+          resources: [ContextAttribute.scheduleArn],
+          detail: {},
+        }),
+        deadLetterQueue: this.triggerDeadLetterQueue.queue,
+        ...TARGET_RETRY,
+      }),
+    });
+
+    this.alarms = [this.triggerDeadLetterQueue.alarm, ...this.createAlarms()];
+  }
+
+  /** topic.grantPublish, without its kms:GenerateDataKey* wildcard: publishing needs only these two key actions. */
+  private grantPublish(grantee: IGrantable): void {
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse
+    this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+  }
+
+  private slackSecret(name: string | undefined, create: boolean): ISecret | undefined {
+    if (!name) return undefined;
+    if (!create) return Secret.fromSecretNameV2(this, 'SlackWebhookSecret', name);
+    const secret = new Secret(this, 'SlackWebhookSecret', {
+      secretName: name,
+      description: 'Slack incoming-webhook URL for the Alternate Contacts Enforcer report. Fill it with put-secret-value.',
+    });
+    // A secret without a value: the webhook URL is set out of band and never appears in a template.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html
+    (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A Slack webhook URL cannot be rotated by a Lambda; it is replaced by hand when Slack reissues it.',
+    });
+    return secret;
+  }
+
+  private createFunctions(config: EnforcerConfig, props: AlternateContactsEnforcerProps): Record<TaskName, EnforcerFunction> {
+    const configFile = writeConfigFile(this, config);
+    // The management role's trust names these two, so they cannot carry generated names.
+    const fixedRoleNames: Partial<Record<TaskName, string>> = props.managementAccountRoleArn
+      ? { 'get-contacts': NAMES.getContactsRole, 'put-contacts': NAMES.putContactsRole }
+      : {};
+    const entries = TASKS.map((task) => [
+      task,
+      new EnforcerFunction(this, pascalCase(task), { task, configFile, roleName: fixedRoleNames[task], logRetention: props.logRetention }),
+    ]);
+    return Object.fromEntries(entries) as Record<TaskName, EnforcerFunction>;
+  }
+
+  /** Each function gets only what its task touches; the environment variable and the grant travel together. */
+  private grantTasks(props: AlternateContactsEnforcerProps): void {
+    const { idempotencyTable, runTable, topic, slackWebhookSecret } = this;
+    const fn = this.functions;
+    const useIdempotencyTable = (task: TaskName) => fn[task].use(ENV.IDEMPOTENCY_TABLE, idempotencyTable.tableName, (f) => idempotencyTable.grantReadWriteData(f));
+    const useRunTable = (task: TaskName, access: 'read' | 'readWrite') =>
+      fn[task].use(ENV.RUN_TABLE, runTable.tableName, (f) => (access === 'read' ? runTable.grantReadData(f) : runTable.grantReadWriteData(f)));
+
+    useIdempotencyTable('resolve-targets');
+    useRunTable('list-accounts', 'readWrite');
+    useRunTable('load-chunk', 'read');
+    useRunTable('record-result', 'readWrite');
+    useRunTable('report', 'readWrite');
+    // The report releases a run's idempotency claim when a new account could not finish, so its event can retry.
+    useIdempotencyTable('report');
+    fn.report.use(ENV.TOPIC_ARN, topic.topicArn, (f) => this.grantPublish(f));
+    const slackSecretName = props.config.notifications.slackWebhookSecretName;
+    if (slackWebhookSecret && slackSecretName) fn.report.use(ENV.SLACK_SECRET_NAME, slackSecretName, (f) => slackWebhookSecret.grantRead(f));
+
+    this.grantOrganizationsRead(fn['list-accounts'], props);
+    this.grantAlternateContacts(props);
+  }
+
+  private grantOrganizationsRead(listAccounts: EnforcerFunction, props: AlternateContactsEnforcerProps): void {
+    const { partition } = Stack.of(this);
+    const accountsArn = `arn:${partition}:organizations::${props.managementAccountId}:account/${props.organizationId}/*`;
+    const policy = new Policy(this, 'OrganizationsReadPolicy', {
+      roles: [listAccounts.role],
+      statements: [
+        new PolicyStatement({ actions: ['organizations:DescribeAccount'], resources: [accountsArn] }),
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
+        new PolicyStatement({
+          actions: [
+            'organizations:DescribeOrganization',
+            'organizations:ListRoots',
+            'organizations:ListOrganizationalUnitsForParent',
+            'organizations:ListAccountsForParent',
+            'organizations:ListParents',
+          ],
+          resources: ['*'],
+        }),
+      ],
+    });
+    Validations.of(policy).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'DescribeOrganization, ListRoots and the List*ForParent/ListParents actions support no resource-level permissions.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.managementAccountId}:account/${props.organizationId}/*]`,
+        reason: 'DescribeAccount is needed for every account of this one organization, including accounts created later.',
+      },
+    );
+  }
+
+  private grantAlternateContacts(props: AlternateContactsEnforcerProps): void {
+    const stack = Stack.of(this);
+    const types = managedContactTypes(props.config);
+    const resources = [memberAccountsArn(stack.partition, props.managementAccountId, props.organizationId), ownAccountArn(stack.partition, stack.account)];
+    const callers = [
+      [this.functions['get-contacts'], 'account:GetAlternateContact'],
+      [this.functions['put-contacts'], 'account:PutAlternateContact'],
+    ] as const;
+    for (const [caller, action] of callers) {
+      caller.role.addToPrincipalPolicy(alternateContactStatement(action, resources, types));
+      if (props.managementAccountRoleArn) {
+        caller.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [props.managementAccountRoleArn] }));
+      }
+      Validations.of(caller.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:account::${props.managementAccountId}:account/${props.organizationId}/*]`,
+        reason: 'Every member account of this one organization is a target, including accounts created later; the contact types are limited by account:AlternateContactTypes.',
+      });
+    }
+  }
+
+  private createStateMachine(props: AlternateContactsEnforcerProps): StateMachine {
+    const stack = Stack.of(this);
+    const functionArns = Object.fromEntries(TASKS.map((task) => [functionArnSubstitution(task), this.functions[task].lambda.functionArn]));
+    // /aws/vendedlogs/ keeps CloudWatch Logs' resource policy from growing with every log group.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+    const logGroup = new LogGroup(this, 'StateMachineLogs', {
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+    });
+    const stateMachine = new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromFile(ASL_FILE),
+      definitionSubstitutions: {
+        ...functionArns,
+        ManagementAccountRoleArn: props.managementAccountRoleArn ?? singleTopologyPlaceholderRole(stack.partition, props.managementAccountId),
+      },
+      stateMachineType: StateMachineType.STANDARD,
+      // ERROR only and no execution data: states carry contact details, which AWS marks sensitive.
+      logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    for (const task of TASKS) this.functions[task].lambda.grantInvoke(stateMachine);
+
+    // The Distributed Map starts child executions of this state machine and watches them.
+    // A separate policy: the state machine's own ARN in its role's default policy would be a circular dependency.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html
+    const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachine.stateMachineName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const distributedMap = new Policy(this, 'DistributedMapPolicy', {
+      roles: [stateMachine.role],
+      statements: [
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executions] }),
+      ],
+    });
+    Validations.of(distributedMap).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${nagValue(stack.region, 'AWS::Region')}:${nagValue(stack.account, 'AWS::AccountId')}:execution:<${stack.getLogicalId(stateMachine.node.defaultChild as CfnResource)}.Name>/*]`,
+      reason: 'The Distributed Map names its child executions at run time; only this state machine\'s executions are covered.',
+    });
+    Validations.of(stateMachine.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, added by the logs setting) support no resource-level permissions.',
+      },
+      ...TASKS.map((task) => ({
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.functions[task].lambda.node.defaultChild as CfnResource)}.Arn>:*]`,
+        reason: `grantInvoke also covers the ${task} function's versions and aliases; it is still that one function.`,
+      })),
+    );
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason: 'Logging ALL would write every state transition at 10,000 accounts; ERROR plus the execution history is enough, and execution data stays out because contacts are sensitive.',
+    });
+    return stateMachine;
+  }
+
+  private createAlarms(): Alarm[] {
+    const alarm = (id: string, metric: IMetric, description: string) => {
+      const created = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(this.topic));
+      return created;
+    };
+    const period = { period: Duration.minutes(5), statistic: 'Sum' };
+    const sm = this.stateMachine;
+    return [
+      alarm('ExecutionsFailedAlarm', sm.metricFailed(period), 'An Alternate Contacts Enforcer run failed.'),
+      alarm('ExecutionsTimedOutAlarm', sm.metricTimedOut(period), 'An Alternate Contacts Enforcer run timed out.'),
+      alarm('ExecutionsAbortedAlarm', sm.metricAborted(period), 'An Alternate Contacts Enforcer run was aborted.'),
+      alarm('ExecutionThrottledAlarm', sm.metricThrottled(period), 'Step Functions throttled the Alternate Contacts Enforcer.'),
+      alarm('FailedAccountsAlarm', new Metric({ ...FAILED_ACCOUNTS_METRIC, ...period }), 'A run left at least one account not compliant; the report names them.'),
+    ];
+  }
+}
+
+/** How cdk-nag prints a value in a finding id: literally when the stack's environment is concrete, else as a pseudo parameter. */
+function nagValue(value: string, pseudoParameter: string): string {
+  return Token.isUnresolved(value) ? `<${pseudoParameter}>` : value;
+}
+
+/** Never assumed: in the single topology list-accounts marks the management account `self` (standalone context). */
+function singleTopologyPlaceholderRole(partition: string, managementAccountId: string): string {
+  return `arn:${partition}:iam::${managementAccountId}:role/no-management-role-in-single-account-topology`;
+}
+
+/** Writes the validated configuration into the cloud assembly once, for every function bundle to copy. */
+function writeConfigFile(scope: Construct, config: EnforcerConfig): string {
+  const outdir = Stage.of(scope)?.outdir ?? '.';
+  mkdirSync(outdir, { recursive: true });
+  const file = join(outdir, `${Names.uniqueId(scope)}.config.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}

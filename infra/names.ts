@@ -1,0 +1,21 @@
+/**
+ * Names fixed across stacks. The stacks of the delegated topology live in different accounts, where CloudFormation
+ * cannot pass references, so each side computes the other's ARNs from these names.
+ */
+export const NAMES = {
+  /** The enforcer account's custom event bus that the management stack forwards account-creation events to. */
+  eventBus: 'alternate-contacts-enforcer',
+  /** The management-account role that the state machine's management branch assumes (delegated topology). */
+  managementRole: 'AlternateContactsEnforcer-ManagementAccount',
+  /** get-contacts and put-contacts: the only principals the management role trusts. */
+  getContactsRole: 'AlternateContactsEnforcer-GetContacts',
+  putContactsRole: 'AlternateContactsEnforcer-PutContacts',
+} as const;
+
+/** Every managed Region resource lives here: Organizations and Account events exist only in us-east-1. */
+export const HOME_REGION = 'us-east-1';
+
+export const roleArn = (partition: string, account: string, name: string): string => `arn:${partition}:iam::${account}:role/${name}`;
+
+export const eventBusArn = (partition: string, account: string, name: string): string =>
+  `arn:${partition}:events:${HOME_REGION}:${account}:event-bus/${name}`;

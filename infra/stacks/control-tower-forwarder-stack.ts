@@ -1,0 +1,38 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { CONTROL_TOWER_EVENT } from '../constructs/account-creation-events.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { eventBusArn } from '../names.ts';
+
+export interface ControlTowerForwarderStackProps extends StackProps {
+  /** The account of the us-east-1 bus that the enforcer's Control Tower rule listens on. */
+  readonly targetAccountId: string;
+  /** That bus's name. */
+  readonly targetEventBusName: string;
+}
+
+/**
+ * Control Tower emits CreateManagedAccount in its home Region only; this stack, in that Region of the management
+ * account, forwards the event to us-east-1 where the enforcer listens.
+ * https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html
+ */
+export class ControlTowerForwarderStack extends Stack {
+  public readonly rule: Rule;
+  public readonly deadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ControlTowerForwarderStackProps) {
+    super(scope, id, props);
+    this.deadLetterQueue = new DeadLetterQueue(this, 'ForwardingDeadLetterQueue', {
+      purpose: 'A Control Tower CreateManagedAccount event forwarded to us-east-1',
+    });
+    const target = EventBus.fromEventBusArn(this, 'TargetBus', eventBusArn(this.partition, props.targetAccountId, props.targetEventBusName));
+    this.rule = new Rule(this, 'ForwardControlTowerRule', {
+      description: `Forward to us-east-1: ${CONTROL_TOWER_EVENT.description}`,
+      eventPattern: CONTROL_TOWER_EVENT.pattern,
+      // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
+      targets: [new EventBusTarget(target, { deadLetterQueue: this.deadLetterQueue.queue })],
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import type { EnforcerConfig } from '#shared/config';
+import { ACCOUNT_CREATION_SOURCES } from '../constructs/account-creation-events.ts';
+import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';
+import { OrganizationSetup } from '../constructs/organization-setup.ts';
+import { NAMES, roleArn } from '../names.ts';
+import type { Deployment } from '../deployment.ts';
+
+export interface EnforcerStackProps extends StackProps {
+  readonly config: EnforcerConfig;
+  readonly deployment: Deployment;
+  /** @default true */
+  readonly createSlackWebhookSecret?: boolean;
+}
+
+/**
+ * The enforcer. Single topology: in the management account, listening on the default bus, with the Organizations
+ * setup. Delegated topology: in the delegated administrator account, listening on a custom bus that only the
+ * management account may send the account-creation events to.
+ */
+export class EnforcerStack extends Stack {
+  public readonly enforcer: AlternateContactsEnforcer;
+  /** The custom bus the management stack forwards to (delegated topology). */
+  public readonly eventBus?: EventBus;
+
+  constructor(scope: Construct, id: string, props: EnforcerStackProps) {
+    super(scope, id, props);
+    const { config, deployment } = props;
+    const delegated = deployment.topology === 'delegated';
+
+    if (delegated) this.eventBus = this.createEventBus(deployment.managementAccountId);
+    this.enforcer = new AlternateContactsEnforcer(this, 'Enforcer', {
+      config,
+      managementAccountId: deployment.managementAccountId,
+      organizationId: deployment.organizationId,
+      managementAccountRoleArn: delegated ? roleArn(this.partition, deployment.managementAccountId, NAMES.managementRole) : undefined,
+      eventBus: this.eventBus,
+      createSlackWebhookSecret: props.createSlackWebhookSecret,
+    });
+    if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
+    this.addNextSteps(config.notifications.slackWebhookSecretName);
+  }
+
+  private createEventBus(managementAccountId: string): EventBus {
+    const bus = new EventBus(this, 'AccountCreationBus', {
+      eventBusName: NAMES.eventBus,
+      description: 'Account-creation events forwarded from the management account',
+    });
+    bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AccountCreationEventsFromManagementAccount',
+        principals: [new AccountPrincipal(managementAccountId)],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': ACCOUNT_CREATION_SOURCES } },
+      }),
+    );
+    return bus;
+  }
+
+  /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */
+  private addNextSteps(slackWebhookSecretName: string | undefined): void {
+    const { stateMachineArn } = this.enforcer.stateMachine;
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachineArn });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'Start a run here; input {"dryRun": true} for an audit that writes nothing',
+      value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachineArn}`,
+    });
+    new CfnOutput(this, 'FirstAuditRun', {
+      description: 'Next step: a first run in audit mode (reads and reports, writes nothing)',
+      value: `aws stepfunctions start-execution --region ${this.region} --state-machine-arn ${stateMachineArn} --input '{"dryRun": true}'`,
+    });
+    if (slackWebhookSecretName) {
+      new CfnOutput(this, 'SlackWebhookSecretToFill', {
+        description: 'Then: store the Slack incoming-webhook URL in this secret (the stack leaves it empty)',
+        value: `aws secretsmanager put-secret-value --region ${this.region} --secret-id ${slackWebhookSecretName} --secret-string 'https://hooks.slack.com/services/...'`,
+      });
+    }
+  }
+}

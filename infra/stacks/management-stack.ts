@@ -1,0 +1,70 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
+import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { EnforcerConfig } from '#shared/config';
+import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
+import { alternateContactStatement, managedContactTypes, ownAccountArn } from '../constructs/alternate-contact-access.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { OrganizationSetup } from '../constructs/organization-setup.ts';
+import type { DelegatedDeployment } from '../deployment.ts';
+import { eventBusArn, NAMES, roleArn } from '../names.ts';
+
+export interface ManagementStackProps extends StackProps {
+  readonly config: EnforcerConfig;
+  readonly deployment: DelegatedDeployment;
+}
+
+/**
+ * The management account's part of the delegated topology: forwards the account-creation events to the enforcer's
+ * bus, holds the role the enforcer uses for the management account's own contacts (which only standalone context
+ * can reach), and runs the Organizations setup.
+ */
+export class ManagementStack extends Stack {
+  public readonly managementRole: Role;
+  public readonly forwardingRules: readonly Rule[];
+  public readonly deadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ManagementStackProps) {
+    super(scope, id, props);
+    const { config, deployment } = props;
+
+    this.deadLetterQueue = new DeadLetterQueue(this, 'ForwardingDeadLetterQueue', {
+      purpose: 'An account-creation event forwarded to the Alternate Contacts Enforcer',
+    });
+    const enforcerBus = EventBus.fromEventBusArn(this, 'EnforcerBus', eventBusArn(this.partition, deployment.enforcerAccountId, NAMES.eventBus));
+    // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+    this.forwardingRules = enabledAccountCreationEvents(config).map(
+      (event) =>
+        new Rule(this, `Forward${event.id}Rule`, {
+          description: `Forward to the Alternate Contacts Enforcer: ${event.description}`,
+          eventPattern: event.pattern,
+          targets: [new EventBusTarget(enforcerBus, { deadLetterQueue: this.deadLetterQueue.queue })],
+        }),
+    );
+
+    this.managementRole = this.createManagementRole(config, deployment);
+    if (deployment.setupTrustedAccess) {
+      new OrganizationSetup(this, 'OrganizationSetup', { delegatedAdministratorAccountId: deployment.enforcerAccountId });
+    }
+    new CfnOutput(this, 'ManagementRoleArn', { value: this.managementRole.roleArn });
+  }
+
+  private createManagementRole(config: EnforcerConfig, deployment: DelegatedDeployment): Role {
+    const callers = [NAMES.getContactsRole, NAMES.putContactsRole].map((name) => roleArn(this.partition, deployment.enforcerAccountId, name));
+    // Trust the enforcer account, narrowed to the two caller roles by aws:PrincipalArn: a condition, unlike a role
+    // principal, does not need the roles to exist yet, so the stacks deploy in either order.
+    const role = new Role(this, 'ManagementAccountRole', {
+      roleName: NAMES.managementRole,
+      description: 'Lets the Alternate Contacts Enforcer read and write this management account\'s own alternate contacts',
+      assumedBy: new AccountPrincipal(deployment.enforcerAccountId).withConditions({ ArnEquals: { 'aws:PrincipalArn': callers } }),
+    });
+    const resources = [ownAccountArn(this.partition, this.account)];
+    const types = managedContactTypes(config);
+    role.addToPrincipalPolicy(alternateContactStatement('account:GetAlternateContact', resources, types));
+    role.addToPrincipalPolicy(alternateContactStatement('account:PutAlternateContact', resources, types));
+    return role;
+  }
+}
