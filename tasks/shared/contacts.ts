@@ -42,10 +42,11 @@ export interface DesiredContact {
 }
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
-/** Renders zod issues as one line per problem: `path: rule`. */
+/** Renders zod issues as one line per problem: `path: rule`; an unknown key is named as the path itself. */
 export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path].map(String).join('.');
-    return `${path || '(root)'}: ${issue.message}`;
+  return error.issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...path, key].join('.')}: is not a known key`);
+    return [`${path.join('.') || '(root)'}: ${issue.message}`];
   });
 }

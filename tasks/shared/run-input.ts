@@ -24,25 +24,27 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, path: readonly st
 // https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html
 const cloudTrailEvent = z.literal('AWS Service Event via CloudTrail', { error: 'must be AWS Service Event via CloudTrail' });
 const stateSchema = z.string({ error: 'must be a string' });
+/** An event's object: other keys are welcome, since only the fields used are validated. */
+const eventObject = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape, { error: 'must be an object' });
 
 /** A new-account event, its account id left unread: a FAILED event may carry none. */
 const newAccountEvent = <D extends z.ZodRawShape>(eventName: string, serviceEventDetails: D) =>
-  z.looseObject({
+  eventObject({
     'detail-type': cloudTrailEvent,
-    detail: z.looseObject({
+    detail: eventObject({
       eventName: z.literal(eventName, { error: `must be ${eventName}` }),
-      serviceEventDetails: z.looseObject(serviceEventDetails),
+      serviceEventDetails: eventObject(serviceEventDetails),
     }),
   });
 
 const controlTowerEvent = newAccountEvent('CreateManagedAccount', {
-  createManagedAccountStatus: z.looseObject({ state: stateSchema, account: z.looseObject({ accountId: z.unknown() }).optional() }),
+  createManagedAccountStatus: eventObject({ state: stateSchema, account: eventObject({ accountId: z.unknown().optional() }).optional() }),
 });
 const organizationsEvent = newAccountEvent('CreateAccountResult', {
-  createAccountStatus: z.looseObject({ state: stateSchema, accountId: z.unknown() }),
+  createAccountStatus: eventObject({ state: stateSchema, accountId: z.unknown().optional() }),
 });
 
-const scheduledEvent = z.looseObject({
+const scheduledEvent = eventObject({
   'detail-type': z.literal('Scheduled Event', { error: 'must be Scheduled Event' }),
   id: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
 });
@@ -57,7 +59,8 @@ const manualInput = z.strictObject(
       .optional(),
     dryRun: z.boolean({ error: 'must be true or false' }).optional(),
   },
-  { error: 'must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}' },
+  // Only for input that is no object at all: unknown keys keep zod's own message, which names the key.
+  { error: (issue) => (issue.code === 'invalid_type' ? 'must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}' : undefined) },
 );
 
 /** The account id of a SUCCEEDED new-account event, validated at its place in the event. */

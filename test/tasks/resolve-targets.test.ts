@@ -1,0 +1,178 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
+
+const { dynamodb, items } = mockIdempotencyTable();
+const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'));
+
+const NEW_ACCOUNT = '222222222222';
+
+const controlTowerEvent = (status: Record<string, unknown> = { state: 'SUCCEEDED', account: { accountName: 'payments-dev', accountId: NEW_ACCOUNT } }) => ({
+  version: '0',
+  id: '5d8f3a6e-1c2b-4f0a-9e7d-2a1b3c4d5e6f',
+  'detail-type': 'AWS Service Event via CloudTrail',
+  source: 'aws.controltower',
+  account: '111111111111',
+  region: 'us-east-1',
+  detail: { eventName: 'CreateManagedAccount', eventSource: 'controltower.amazonaws.com', serviceEventDetails: { createManagedAccountStatus: status } },
+});
+
+const organizationsEvent = (status: Record<string, unknown> = { state: 'SUCCEEDED', accountName: 'payments-dev', accountId: NEW_ACCOUNT }) => ({
+  version: '0',
+  id: '9c2e4b1a-7d3f-4e5a-b6c8-1d2e3f4a5b6c',
+  'detail-type': 'AWS Service Event via CloudTrail',
+  source: 'aws.organizations',
+  account: '111111111111',
+  region: 'us-east-1',
+  detail: { eventName: 'CreateAccountResult', eventSource: 'organizations.amazonaws.com', serviceEventDetails: { createAccountStatus: status } },
+});
+
+const scheduledEvent = {
+  version: '0',
+  id: '3f4e5d6c-7b8a-4c9d-8e0f-1a2b3c4d5e6f',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.scheduler',
+  account: '333333333333',
+  resources: ['arn:aws:scheduler:us-east-1:333333333333:schedule/default/alternate-contacts-nightly'],
+  detail: {},
+};
+
+const resolve = (input: unknown, executionName = 'run-1') => handler({ input, executionName }, lambdaContext);
+
+beforeEach(() => {
+  dynamodb.resetHistory();
+  items.clear();
+});
+
+describe('resolve-targets', () => {
+  it('targets only the new account of a Control Tower CreateManagedAccount event', async () => {
+    const plan = await resolve(controlTowerEvent());
+
+    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'control-tower', dryRun: false, accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}` });
+  });
+
+  it('targets only the new account of an Organizations CreateAccountResult event', async () => {
+    const plan = await resolve(organizationsEvent());
+
+    expect(plan).toMatchObject({ status: 'RUN', trigger: 'organizations', accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}` });
+  });
+
+  it('reconciles the whole organization for the schedule, claimed by the event id', async () => {
+    const plan = await resolve(scheduledEvent);
+
+    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'schedule', dryRun: false, claimKey: `schedule:${scheduledEvent.id}` });
+  });
+
+  it('reconciles the whole organization for an empty console input', async () => {
+    const plan = await resolve({}, 'operator-run');
+
+    expect(plan).toEqual({ status: 'RUN', runId: 'operator-run', trigger: 'manual', dryRun: false, claimKey: 'execution:operator-run' });
+  });
+
+  it('takes the accounts and the dry run from a console input', async () => {
+    const plan = await resolve({ accountIds: ['222222222222', '444444444444'], dryRun: true });
+
+    expect(plan).toMatchObject({ status: 'RUN', trigger: 'manual', dryRun: true, accountIds: ['222222222222', '444444444444'] });
+  });
+
+  it('makes every run a dry run when the configured mode is audit', async () => {
+    const audit = await loadTask(() => import('../../tasks/resolve-targets.ts'), { ...BASE_CONFIG, mode: 'audit' });
+
+    const plan = await audit.handler({ input: scheduledEvent, executionName: 'run-audit' }, lambdaContext);
+
+    expect(plan.dryRun).toBe(true);
+  });
+
+  it.each([
+    ['Control Tower', controlTowerEvent({ state: 'FAILED', message: 'AWS Control Tower failed to create the account.', account: { accountName: 'x' } })],
+    ['Organizations', organizationsEvent({ state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' })],
+  ])('skips a FAILED %s event without claiming anything', async (_source, event) => {
+    const plan = await resolve(event);
+
+    expect(plan).toMatchObject({ status: 'SKIPPED', reason: 'account creation ended FAILED' });
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('skips an event whose state it does not know', async () => {
+    const plan = await resolve(organizationsEvent({ state: 'IN_PROGRESS' }));
+
+    expect(plan).toMatchObject({ status: 'SKIPPED', reason: 'account creation ended IN_PROGRESS' });
+  });
+
+  it('skips a second delivery of the same event as a duplicate of the first run', async () => {
+    await resolve(scheduledEvent, 'first-run');
+
+    const second = await resolve(scheduledEvent, 'second-run');
+
+    expect(second).toMatchObject({ status: 'SKIPPED', runId: 'second-run', reason: 'duplicate of run first-run' });
+  });
+
+  it('runs a new account once when Control Tower and Organizations both announce it', async () => {
+    const first = await resolve(organizationsEvent(), 'orgs-run');
+
+    const second = await resolve(controlTowerEvent(), 'control-tower-run');
+
+    expect(first.status).toBe('RUN');
+    expect(second).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run orgs-run' });
+  });
+
+  it('keeps the plan when the same execution resolves again', async () => {
+    await resolve(scheduledEvent, 'run-1');
+
+    const again = await resolve(scheduledEvent, 'run-1');
+
+    expect(again.status).toBe('RUN');
+  });
+
+  it('never deduplicates operators: two console runs with the same input both run', async () => {
+    const first = await resolve({}, 'operator-1');
+    const second = await resolve({}, 'operator-2');
+
+    expect([first.status, second.status]).toEqual(['RUN', 'RUN']);
+  });
+
+  it('skips an event while another invocation is still claiming it', async () => {
+    await resolve(scheduledEvent, 'first-run');
+    const [key, item] = [...items.entries()][0] ?? [];
+    items.set(key ?? '', { ...item, ...marshall({ status: 'INPROGRESS', in_progress_expiration: Date.now() + 60_000 }) });
+
+    const second = await resolve(scheduledEvent, 'second-run');
+
+    expect(second).toMatchObject({ status: 'SKIPPED', reason: `another run is claiming schedule:${scheduledEvent.id}` });
+  });
+
+  const STATUS = 'detail.serviceEventDetails.createAccountStatus';
+  const CT_STATUS = 'detail.serviceEventDetails.createManagedAccountStatus';
+  it.each([
+    ['a string', 'hello', '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
+    ['null', null, '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
+    ['an array', [], '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
+    ['an unknown console key', { accountId: '222222222222' }, 'accountId: is not a known key'],
+    ['accountIds not a list', { accountIds: '222222222222' }, 'accountIds: must be a list of account ids'],
+    ['an empty accountIds', { accountIds: [] }, 'accountIds: must list at least one account id'],
+    ['a short account id', { accountIds: ['12345'] }, 'accountIds.0: must be a 12-digit account id'],
+    ['a numeric account id', { accountIds: [222222222222] }, 'accountIds.0: must be a string'],
+    ['a repeated account id', { accountIds: ['222222222222', '222222222222'] }, 'accountIds: must not list an account id twice'],
+    ['1001 account ids', { accountIds: Array.from({ length: 1001 }, (_, i) => String(100000000000 + i)) }, 'accountIds: must list at most 1000 account ids'],
+    ['dryRun as a string', { dryRun: 'yes' }, 'dryRun: must be true or false'],
+    ['an unknown source', { ...scheduledEvent, source: 'aws.ec2' }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
+    ['a numeric source', { source: 42 }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
+    ['a schedule event with another detail-type', { ...scheduledEvent, 'detail-type': 'Object Created' }, 'detail-type: must be Scheduled Event'],
+    ['a schedule event without id', { ...scheduledEvent, id: undefined }, 'id: must be a string'],
+    ['a schedule event with an empty id', { ...scheduledEvent, id: '' }, 'id: must not be empty'],
+    ['Control Tower under the wrong detail-type', { ...controlTowerEvent(), 'detail-type': 'AWS Control Tower via CloudTrail' }, 'detail-type: must be AWS Service Event via CloudTrail'],
+    ['Control Tower with another event name', { ...controlTowerEvent(), detail: { ...controlTowerEvent().detail, eventName: 'UpdateManagedAccount' } }, 'detail.eventName: must be CreateManagedAccount'],
+    ['Control Tower without detail', { ...controlTowerEvent(), detail: undefined }, 'detail: must be an object'],
+    ['Control Tower without a state', controlTowerEvent({ account: { accountId: NEW_ACCOUNT } }), `${CT_STATUS}.state: must be a string`],
+    ['Control Tower with a short account id', controlTowerEvent({ state: 'SUCCEEDED', account: { accountId: '2222' } }), `${CT_STATUS}.account.accountId: must be a 12-digit account id`],
+    ['Control Tower without an account', controlTowerEvent({ state: 'SUCCEEDED' }), `${CT_STATUS}.account.accountId: must be a string`],
+    ['Organizations with another event name', { ...organizationsEvent(), detail: { ...organizationsEvent().detail, eventName: 'CreateAccount' } }, 'detail.eventName: must be CreateAccountResult'],
+    ['Organizations without its status', { ...organizationsEvent(), detail: { eventName: 'CreateAccountResult', serviceEventDetails: {} } }, `${STATUS}: must be an object`],
+    ['Organizations with a letter in the account id', organizationsEvent({ state: 'SUCCEEDED', accountId: '22222222222x' }), `${STATUS}.accountId: must be a 12-digit account id`],
+    ['Organizations with a numeric account id', organizationsEvent({ state: 'SUCCEEDED', accountId: 222222222222 }), `${STATUS}.accountId: must be a string`],
+  ])('rejects %s with a message naming the field and rule, and writes nothing', async (_case, input, message) => {
+    await expect(resolve(input)).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message }));
+
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+});
