@@ -91,6 +91,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     enforcerAccountId,
     /** Starts one execution, named as the console would name it. */
     run: (input: unknown, executionName = `local-${Date.now()}-${++runs}`) => engine.execute(input, executionName),
+    forgetHistory: () => dynamo.reset(),
     async close() {
       await simulator?.close();
       await dynamo.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type EnforcerConfig, loadConfig } from '#shared/config';
-import type { ContactType } from '#shared/contacts';
+import type { Contact, ContactType } from '#shared/contacts';
 import type { Report } from '#shared/model';
 import { startLocalEnforcer, type LocalEnforcer } from '../../local/enforcer.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
@@ -48,8 +48,15 @@ export function contactOf(enforcer: LocalEnforcer, accountId: string, type: Cont
   return enforcer.simulator!.state.accounts.find((account) => account.id === accountId)?.contacts[type];
 }
 
-/** Replaces the served organization in place, so one harness serves several scenarios. */
-export function serve(enforcer: LocalEnforcer, organization: SimState): void {
+/** Serves a fresh organization and forgets every earlier run, so one harness serves several scenarios. */
+export async function serve(enforcer: LocalEnforcer, organization: SimState): Promise<void> {
   Object.assign(enforcer.simulator!.state, structuredClone(organization));
   enforcer.simulator!.resetStats();
+  await enforcer.forgetHistory();
+}
+
+/** Equal as AWS contacts go: surrounding whitespace and the e-mail's case do not count. */
+export function sameContact(a: Contact | undefined, b: Contact | undefined): boolean {
+  const norm = (c: Contact | undefined) => c && { name: c.name.trim(), title: c.title.trim(), email: c.email.trim().toLowerCase(), phone: c.phone.trim() };
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
