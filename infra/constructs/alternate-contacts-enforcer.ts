@@ -23,7 +23,7 @@ import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
-import { EnforcerFunction, SERVICE_NAME } from './enforcer-function.ts';
+import { EnforcerFunction } from './enforcer-function.ts';
 
 /** The state machine that deploys is the file the tests execute. */
 export const ASL_FILE = fileURLToPath(new URL('../../statemachine/enforcer.asl.json', import.meta.url));
@@ -46,8 +46,8 @@ const pascalCase = (kebab: string): string => kebab.replace(/(^|-)([a-z])/g, (_m
 /** The ASL's substitution for a task's function ARN: `${GetContactsFunctionArn}` for get-contacts. */
 export const functionArnSubstitution = (task: TaskName): string => `${pascalCase(task)}FunctionArn`;
 
-/** Where the report task's Powertools Metrics publish the number of accounts a run could not bring into line. */
-export const FAILED_ACCOUNTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'FailedAccounts', dimensionsMap: { service: SERVICE_NAME } };
+/** How the report task publishes the number of accounts a run could not bring into line: EMF, without dimensions. */
+export const FAILED_ACCOUNTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'FailedAccounts' };
 
 // Up to 185 attempts over 24 hours are EventBridge's defaults; a new account's event is worth less than a day.
 const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
@@ -128,7 +128,7 @@ export class AlternateContactsEnforcer extends Construct {
     for (const email of config.notifications.emails) this.topic.addSubscription(new EmailSubscription(email));
     // Alarms publish as CloudWatch, which needs the topic and its key.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-encryption
-    this.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com'));
+    this.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }));
     this.slackWebhookSecret = this.slackSecret(config.notifications.slackWebhookSecretName, props.createSlackWebhookSecret ?? true);
 
     this.functions = this.createFunctions(config, props);

@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { ConfigInput } from '#shared/config';
+import { buildEnforcerApp, STACK_IDS } from '../../infra/enforcer-app.ts';
+
+export { STACK_IDS };
+
+/** The example configuration shown as the delegated topology, the way the README's context overrides do it. */
+export const DELEGATED = { topology: 'delegated', enforcerAccountId: '333333333333' } as const;
+export const MANAGEMENT_ACCOUNT = '111111111111';
+export const ENFORCER_ACCOUNT = '333333333333';
+export const ORGANIZATION = 'o-a1b2c3d4e5';
+
+/** Builds the app from config/alternate-contacts.yaml plus `context`, skipping esbuild (the tests read templates only). */
+export function buildApp(context: Record<string, unknown> = {}): App {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  buildEnforcerApp(app);
+  return app;
+}
+
+export function templateOf(app: App, stackId: string): Template {
+  return Template.fromStack(app.node.findChild(stackId) as Stack);
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** Every resource of one type in a template, by logical id. */
+export function resourcesOf(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+/** Writes a variant of the example configuration to a temporary file and returns its path, for `-c config=`. */
+export function exampleConfigWith(change: (config: ConfigInput) => void): string {
+  const config = parseYaml(readFileSync('config/alternate-contacts.yaml', 'utf8')) as ConfigInput;
+  change(config);
+  const file = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.yaml');
+  writeFileSync(file, stringifyYaml(config));
+  return file;
+}
