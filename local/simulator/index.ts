@@ -47,6 +47,8 @@ export interface Simulator {
   readonly url: string;
   /** The live state: the server's writes show here, and a test may change it between calls. */
   readonly state: SimState;
+  /** Simulated time: the server's start plus the real time since, times the speed-up (readyAt is read against it). */
+  simulatedNow(): number;
   stats(): SimStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -195,6 +197,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url,
     state,
+    simulatedNow: () => startedAt + (clock() - startedAt) * speedup,
     stats: () => recorder.snapshot(),
     resetStats: () => recorder.reset(),
     close: () =>

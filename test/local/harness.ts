@@ -60,3 +60,10 @@ export function sameContact(a: Contact | undefined, b: Contact | undefined): boo
   const norm = (c: Contact | undefined) => c && { name: c.name.trim(), title: c.title.trim(), email: c.email.trim().toLowerCase(), phone: c.phone.trim() };
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
+
+/** The account answers AccessDenied, as a just-created one does, for the next `ms` of simulated time. */
+export function notReadyFor(enforcer: LocalEnforcer, accountId: string, ms: number): void {
+  const account = enforcer.simulator!.state.accounts.find((a) => a.id === accountId)!;
+  account.joinedAt = new Date().toISOString();
+  account.readyAt = new Date(enforcer.simulator!.simulatedNow() + ms).toISOString();
+}

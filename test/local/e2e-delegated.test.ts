@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
+import { contactOf, EXAMPLE_CONFIG, reconcile, serve, startHarness } from './harness.ts';
+
+const organization = () => defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 });
+
+describe('a reconciliation in the delegated topology, end to end', () => {
+  let enforcer: LocalEnforcer;
+  beforeAll(async () => {
+    enforcer = await startHarness({ organization: organization(), topology: 'delegated' });
+  });
+  afterAll(() => enforcer.close());
+  beforeEach(() => serve(enforcer, organization()));
+
+  it("reaches the design brief's numbers from the delegated administrator", async () => {
+    const report = await reconcile(enforcer);
+
+    expect(report.counts.SECURITY).toEqual({ assigned: 31, updated: 4, unchanged: 5, skipped: 0, failed: 0 });
+    expect(report.failures).toEqual([]);
+  });
+
+  it('reaches the management account through its role, in standalone context', async () => {
+    await reconcile(enforcer);
+
+    // Calls made as the management account itself: the enforcer's own credentials never act there.
+    expect(enforcer.simulator!.stats().byCaller[MANAGEMENT_ACCOUNT_ID]).toBeGreaterThan(0);
+    expect(contactOf(enforcer, MANAGEMENT_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
+    // The management account passing its own id, or anyone passing it, would be AccessDenied.
+    expect(enforcer.simulator!.stats().errors.AccessDeniedException).toBeUndefined();
+  });
+
+  it("handles the delegated administrator's own account in standalone context", async () => {
+    await reconcile(enforcer);
+
+    expect(contactOf(enforcer, SECURITY_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
+    expect(enforcer.simulator!.stats().byCaller[SECURITY_ACCOUNT_ID]).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { defaultOrganization, NEW_ACCOUNT_ID } from '../../local/scenario.ts';
+import type { SimState } from '../../local/simulator/index.ts';
+import { calls, contactOf, EXAMPLE_CONFIG, notReadyFor, reconcile, serve, startHarness } from './harness.ts';
+
+const event = (name: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', `${name}.json`), 'utf8'));
+const SPEEDUP = 200;
+
+function withAccount(state: SimState, id: string, change: (account: SimState['accounts'][number]) => void): SimState {
+  change(state.accounts.find((account) => account.id === id)!);
+  return state;
+}
+
+describe('a reconciliation under adverse conditions, end to end', () => {
+  let enforcer: LocalEnforcer;
+  beforeAll(async () => {
+    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG), speedup: SPEEDUP });
+  });
+  afterAll(() => enforcer.close());
+
+  it('retries a new account that is not ready for its first minutes, and ends it compliant', async () => {
+    await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
+    // Not ready for 90 s of simulated time: several not-ready retries, well inside their budget.
+    notReadyFor(enforcer, NEW_ACCOUNT_ID, 90_000);
+
+    const report = await reconcile(enforcer, event('orgs-succeeded'));
+
+    expect(report.failures).toEqual([]);
+    expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
+    expect(enforcer.simulator!.stats().errors.AccessDeniedException).toBeGreaterThan(1);
+  });
+
+  it('reports an account that always fails with its reason, and finishes all the others', async () => {
+    const denied = '500016001616';
+    await serve(enforcer, withAccount(defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), denied, (a) => {
+      a.deny = 'explicit deny in a service control policy';
+    }));
+
+    const report = await reconcile(enforcer);
+
+    expect(report.accountsFailed).toBe(1);
+    expect(report.failures.length).toBeGreaterThan(0);
+    for (const failure of report.failures) expect(failure).toMatchObject({ accountId: denied, reason: expect.stringContaining('explicit deny') });
+    expect(report.accountsProcessed).toBe(40);
+    expect(report.counts.SECURITY).toMatchObject({ assigned: 30, updated: 4, unchanged: 5 });
+  });
+
+  it('writes nothing for the second event of a new account that the first event already finished', async () => {
+    await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
+    await reconcile(enforcer, event('orgs-succeeded'));
+    enforcer.simulator!.resetStats();
+
+    const second = await enforcer.run(event('ct-succeeded'));
+
+    expect(second.output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('duplicate') } });
+    expect(calls(enforcer, 'account:GetAlternateContact') + calls(enforcer, 'account:PutAlternateContact')).toBe(0);
+  });
+
+  it('completes a new account on the second event when the first gave up because it was not ready', async () => {
+    await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
+    // Not ready for an hour: longer than the not-ready retry budget of the first run.
+    notReadyFor(enforcer, NEW_ACCOUNT_ID, 3_600_000);
+    const first = await reconcile(enforcer, event('orgs-succeeded'));
+    expect(first.failures).toEqual([expect.objectContaining({ accountId: NEW_ACCOUNT_ID, reason: expect.stringContaining('AccountNotReadyError') })]);
+    // Twenty minutes later Control Tower's own event arrives, and by then the account is ready.
+    withAccount(enforcer.simulator!.state, NEW_ACCOUNT_ID, (a) => {
+      a.readyAt = new Date(0).toISOString();
+    });
+
+    const second = await reconcile(enforcer, event('ct-succeeded'));
+
+    expect(second.failures).toEqual([]);
+    expect(second.counts.SECURITY?.assigned).toBe(1);
+    expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
+  });
+});
+
