@@ -1,6 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { describeError } from './account-api.ts';
 
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
@@ -32,6 +31,8 @@ export async function postToSlack(secretName: string, text: string): Promise<voi
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     if (!response.ok) throw new Error(`Slack answered HTTP ${response.status}`);
   } catch (error) {
-    throw new Error(describeError(error).replaceAll(url, '[webhook]'));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    // Only name and message travel on: the cause may name the URL too.
+    throw Object.assign(new Error(failure.message.replaceAll(url, '[webhook]')), { name: failure.name });
   }
 }

@@ -1,0 +1,85 @@
+import { AccessDeniedException, AccountClient, PutAlternateContactCommand, TooManyRequestsException } from '@aws-sdk/client-account';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DesiredContacts } from '#shared/contacts';
+import type { Comparison } from '#shared/model';
+import { BASE_CONFIG, CONTACTS, lambdaContext, loadTask } from './support.ts';
+
+const account = mockClient(AccountClient);
+const { handler } = await loadTask(() => import('../../tasks/put-contacts.ts'));
+
+const MEMBER = '222222222222';
+const desired: DesiredContacts = {
+  SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' },
+  BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' },
+  OPERATIONS: { contact: CONTACTS.OPERATIONS, policy: 'enforce' },
+};
+const actions: Comparison = { SECURITY: { action: 'ASSIGN' }, BILLING: { action: 'SKIP', fields: ['email'] }, OPERATIONS: { action: 'UPDATE', fields: ['name'] } };
+const metadata = { $metadata: {} };
+const putContacts = (wanted: DesiredContacts = desired, recentlyJoined = false) =>
+  handler({ target: { accountId: MEMBER }, desired: wanted, actions, recentlyJoined }, lambdaContext);
+
+beforeEach(() => {
+  account.reset();
+  account.on(PutAlternateContactCommand).resolves({});
+});
+
+describe('put-contacts', () => {
+  it('writes only the types to assign or update', async () => {
+    const writes = await putContacts();
+
+    expect(writes).toEqual({ SECURITY: { status: 'WRITTEN' }, OPERATIONS: { status: 'WRITTEN' } });
+    expect(account).toHaveReceivedCommandTimes(PutAlternateContactCommand, 2);
+  });
+
+  it('sends all four fields in organization context', async () => {
+    await putContacts();
+
+    expect(account).toHaveReceivedCommandWith(PutAlternateContactCommand, {
+      AccountId: MEMBER,
+      AlternateContactType: 'SECURITY',
+      Name: CONTACTS.SECURITY.name,
+      Title: CONTACTS.SECURITY.title,
+      EmailAddress: CONTACTS.SECURITY.email,
+      PhoneNumber: CONTACTS.SECURITY.phone,
+    });
+  });
+
+  it('fails a contact AWS would reject without calling AWS, naming the field and rule', async () => {
+    const wanted = { ...desired, SECURITY: { contact: { ...CONTACTS.SECURITY, phone: 'call us' }, policy: 'enforce' as const } };
+
+    const writes = await putContacts(wanted);
+
+    expect(writes.SECURITY).toEqual({ status: 'FAILED', error: 'ContactValidationError: phone: may hold only digits, spaces and ()+-' });
+    expect(account).toHaveReceivedCommandTimes(PutAlternateContactCommand, 1);
+  });
+
+  it('throws ThrottledError so the state machine retries the idempotent writes', async () => {
+    account.on(PutAlternateContactCommand, { AlternateContactType: 'OPERATIONS' }).rejects(new TooManyRequestsException({ message: 'Rate exceeded', ...metadata }));
+
+    await expect(putContacts()).rejects.toThrow(expect.objectContaining({ name: 'ThrottledError' }));
+  });
+
+  it('throws AccountNotReadyError on AccessDenied from an account that joined minutes ago', async () => {
+    account.on(PutAlternateContactCommand).rejects(new AccessDeniedException({ message: 'not authorized', ...metadata }));
+
+    await expect(putContacts(desired, true)).rejects.toThrow(expect.objectContaining({ name: 'AccountNotReadyError' }));
+  });
+
+  it('fails one type on a non-retryable error and still writes the others', async () => {
+    account.on(PutAlternateContactCommand, { AlternateContactType: 'SECURITY' }).rejects(new AccessDeniedException({ message: 'not authorized', ...metadata }));
+
+    const writes = await putContacts();
+
+    expect(writes).toEqual({ SECURITY: { status: 'FAILED', error: 'AccessDeniedError: not authorized' }, OPERATIONS: { status: 'WRITTEN' } });
+  });
+
+  it('makes no Put when the configured mode is audit', async () => {
+    const audit = await loadTask(() => import('../../tasks/put-contacts.ts'), { ...BASE_CONFIG, mode: 'audit' });
+
+    const writes = await audit.handler({ target: { accountId: MEMBER }, desired, actions, recentlyJoined: false }, lambdaContext);
+
+    expect(account).not.toHaveReceivedCommand(PutAlternateContactCommand);
+    expect(writes.SECURITY).toEqual({ status: 'FAILED', error: 'refused: the configured mode is audit' });
+  });
+});

@@ -1,0 +1,271 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AccountResult, Report, RunPlan, TargetAccount, WorkList } from '#shared/model';
+import { ENV } from '#shared/env';
+import { BASE_CONFIG, CONTACTS, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
+
+const documents = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+const { items: claims } = mockIdempotencyTable();
+
+const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/very-secret-token';
+const SLACK_SECRET = 'alternate-contacts/slack-webhook';
+
+const desired = { SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' as const }, BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' as const } };
+const target = (id: string, name: string): TargetAccount => ({ id, name, context: 'organization', desired, recentlyJoined: false });
+const result = (id: string, name: string, types: AccountResult['types'], status: AccountResult['status'] = 'OK'): AccountResult => ({
+  accountId: id,
+  accountName: name,
+  status,
+  dryRun: false,
+  types,
+});
+
+const plan: RunPlan = { status: 'RUN', runId: 'nightly-1', trigger: 'schedule', dryRun: false, claimKey: 'schedule:1' };
+const work: WorkList = { runId: 'nightly-1', accountCount: 4, excludedCount: 1, chunks: [0], maxConcurrency: 5 };
+const accounts = [target('100000000001', 'alpha'), target('100000000002', 'beta'), target('100000000003', 'gamma'), target('100000000004', 'delta')];
+const results = [
+  result('100000000001', 'alpha', { SECURITY: { action: 'ASSIGN', applied: true }, BILLING: { action: 'UNCHANGED', applied: false } }),
+  result('100000000002', 'beta', { SECURITY: { action: 'UPDATE', fields: ['email'], applied: true }, BILLING: { action: 'SKIP', fields: ['name'], reason: 'policy fill-missing leaves an existing contact alone', applied: false } }),
+  result('100000000003', 'gamma', { SECURITY: { action: 'UNCHANGED', applied: false }, BILLING: { action: 'FAILED', reason: 'AccessDeniedError: not authorized', applied: false } }, 'FAILED'),
+];
+const unchanged = [result('100000000001', 'alpha', { SECURITY: { action: 'UNCHANGED', applied: false }, BILLING: { action: 'UNCHANGED', applied: false } })];
+
+function storeRun(chunks: readonly TargetAccount[][], stored: readonly AccountResult[]) {
+  documents.on(QueryCommand, { ExpressionAttributeValues: { ':prefix': 'CHUNK#' } }).resolves({ Items: chunks.map((chunk) => ({ accounts: chunk })) });
+  documents.on(QueryCommand, { ExpressionAttributeValues: { ':prefix': 'ACCOUNT#' } }).resolves({ Items: stored.map((r) => ({ result: r })) });
+}
+
+const loadReport = (env: Record<string, string | undefined> = {}) =>
+  loadTask(() => import('../../tasks/report.ts'), BASE_CONFIG, { [ENV.SLACK_SECRET_NAME]: SLACK_SECRET, POWERTOOLS_LOG_LEVEL: 'ERROR', ...env });
+
+const fetchMock = vi.fn<typeof fetch>();
+const published = () => sns.commandCalls(PublishCommand)[0]?.args[0].input;
+
+beforeEach(() => {
+  documents.reset();
+  sns.reset();
+  secrets.reset();
+  claims.clear();
+  documents.on(PutCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: '1' });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: WEBHOOK });
+  fetchMock.mockReset().mockResolvedValue(new Response('ok'));
+  vi.stubGlobal('fetch', fetchMock);
+  storeRun([accounts], results);
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('report', () => {
+  it('summarizes per type, SECURITY first, then the changes and the failures', async () => {
+    const { handler } = await loadReport();
+
+    await handler({ plan, work }, lambdaContext);
+
+    expect(published()?.Message).toBe(
+      [
+        'Alternate contacts run nightly-1, trigger schedule: 4 accounts, 2 failed, 1 excluded',
+        '',
+        'SECURITY',
+        '  Accounts processed: 4',
+        '  Assigned: 1',
+        '  Updated: 1',
+        '  Unchanged: 1',
+        '  Skipped: 0',
+        '  Failed: 1',
+        '',
+        'BILLING',
+        '  Accounts processed: 4',
+        '  Assigned: 0',
+        '  Updated: 0',
+        '  Unchanged: 1',
+        '  Skipped: 1',
+        '  Failed: 2',
+        '',
+        'Changes:',
+        '  ASSIGN SECURITY 100000000001 (alpha)',
+        '  UPDATE SECURITY 100000000002 (beta) (email)',
+        '',
+        'Failures:',
+        '  100000000003 (gamma) BILLING: AccessDeniedError: not authorized',
+        '  100000000004 (delta): no result recorded: its chunk ended before the account was recorded',
+      ].join('\n'),
+    );
+  });
+
+  it('marks a dry run in the header and its changes as not applied', async () => {
+    const { handler } = await loadReport();
+    storeRun([[accounts[0] as TargetAccount]], [result('100000000001', 'alpha', { SECURITY: { action: 'ASSIGN', applied: false } })]);
+
+    await handler({ plan: { ...plan, dryRun: true }, work }, lambdaContext);
+
+    expect(published()?.Message).toContain('trigger schedule, DRY RUN:');
+    expect(published()?.Message).toContain('  ASSIGN SECURITY 100000000001 (alpha) (not applied: dry run)');
+  });
+
+  it('reports accounts the failed Map never recorded, with the Map error as reason', async () => {
+    const { handler } = await loadReport();
+
+    const report = await handler({ plan, work, mapError: { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'too many child executions failed' } }, lambdaContext);
+
+    expect(report.failures).toContainEqual({ accountId: '100000000004', accountName: 'delta', reason: 'no result recorded: too many child executions failed' });
+    expect(report.counts.SECURITY?.failed).toBe(1);
+  });
+
+  it('keeps at most 100 changes and counts the rest as omitted', async () => {
+    const { handler } = await loadReport();
+    const many = Array.from({ length: 130 }, (_, i) => result(String(500000000000 + i), `a${i}`, { SECURITY: { action: 'ASSIGN', applied: true } }));
+    storeRun([], many);
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.changes).toHaveLength(100);
+    expect(report.omitted).toEqual({ changes: 30, failures: 0 });
+    expect(published()?.Message).toContain('  ... and 30 more changes (all are in the run table)');
+  });
+
+  it('keeps the SNS subject under 100 characters', async () => {
+    const { handler } = await loadReport();
+
+    await handler({ plan: { ...plan, runId: 'x'.repeat(80) }, work }, lambdaContext);
+
+    expect(published()?.Subject?.length).toBeLessThan(100);
+  });
+
+  it('posts the summary to the Slack webhook as JSON text', async () => {
+    const { handler } = await loadReport();
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe(WEBHOOK);
+    expect(JSON.parse(String(init?.body))).toEqual({ text: published()?.Message });
+    expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SENT' });
+  });
+
+  it('reads the webhook secret once per container', async () => {
+    const { handler } = await loadReport();
+
+    await handler({ plan, work }, lambdaContext);
+    await handler({ plan, work }, lambdaContext);
+
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SLACK_SECRET });
+  });
+
+  it('skips Slack when no webhook secret is configured', async () => {
+    const { handler } = await loadReport({ [ENV.SLACK_SECRET_NAME]: undefined });
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SKIPPED' });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('records an SNS outage in the delivery and still stores the report', async () => {
+    const { handler } = await loadReport();
+    sns.on(PublishCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'FAILED', slack: 'SENT', errors: ['sns: InternalErrorException: Service unavailable'] });
+    expect(documents).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ item: 'REPORT', report }) });
+  });
+
+  it('records a Slack outage in the delivery', async () => {
+    const { handler } = await loadReport();
+    fetchMock.mockResolvedValue(new Response('no_service', { status: 503 }));
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SENT', slack: 'FAILED', errors: ['slack: Error: Slack answered HTTP 503'] });
+  });
+
+  it('never lets the webhook URL reach a log line or the report', async () => {
+    const output: string[] = [];
+    const capture = (chunk: string | Uint8Array) => (output.push(String(chunk)), true);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const { handler } = await loadReport({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    fetchMock.mockRejectedValue(new TypeError(`Failed to parse URL from ${WEBHOOK}`));
+
+    const report = await handler({ plan, work }, lambdaContext);
+    vi.restoreAllMocks();
+
+    expect(output.join('')).toContain('Run reported');
+    expect(output.join('')).not.toContain(WEBHOOK);
+    expect(JSON.stringify(report)).not.toContain(WEBHOOK);
+    expect(report.delivery.errors).toEqual(['slack: TypeError: Failed to parse URL from [webhook]']);
+  });
+
+  it('stays quiet after a scheduled run that changed and failed nothing', async () => {
+    const { handler } = await loadReport();
+    storeRun([[accounts[0] as TargetAccount]], unchanged);
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SKIPPED', slack: 'SKIPPED' });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('still notifies about an uneventful run an operator started', async () => {
+    const { handler } = await loadReport();
+    storeRun([[accounts[0] as TargetAccount]], unchanged);
+
+    await handler({ plan: { ...plan, trigger: 'manual' }, work }, lambdaContext);
+
+    expect(sns).toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('emits the FailedAccounts metric in the embedded metric format', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    const { handler } = await loadReport();
+
+    await handler({ plan, work }, lambdaContext);
+    vi.restoreAllMocks();
+
+    const metric = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => '_aws' in line);
+    expect(metric).toMatchObject({
+      FailedAccounts: 2,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'AlternateContactsEnforcer', Metrics: [{ Name: 'FailedAccounts', Unit: 'Count' }] }] },
+    });
+  });
+
+  it('releases the claim of a new-account run that did not finish every account', async () => {
+    const { claimRun } = await import('#shared/run-claim');
+    const newAccountPlan: RunPlan = { ...plan, trigger: 'organizations', accountIds: ['100000000003'], claimKey: 'account:100000000003' };
+    await claimRun(newAccountPlan.claimKey, newAccountPlan, lambdaContext);
+    storeRun([[accounts[2] as TargetAccount]], [results[2] as AccountResult]);
+    const { handler } = await loadReport();
+
+    await handler({ plan: newAccountPlan, work }, lambdaContext);
+
+    expect(claims.size).toBe(0);
+  });
+
+  it('keeps the claim of a new-account run that finished every account', async () => {
+    const { claimRun } = await import('#shared/run-claim');
+    const newAccountPlan: RunPlan = { ...plan, trigger: 'control-tower', accountIds: ['100000000001'], claimKey: 'account:100000000001' };
+    await claimRun(newAccountPlan.claimKey, newAccountPlan, lambdaContext);
+    storeRun([[accounts[0] as TargetAccount]], unchanged);
+    const { handler } = await loadReport();
+
+    await handler({ plan: newAccountPlan, work }, lambdaContext);
+
+    expect(claims.size).toBe(1);
+  });
+
+  it("stores the report as the run's REPORT item", async () => {
+    const { handler } = await loadReport();
+
+    const report: Report = await handler({ plan, work }, lambdaContext);
+
+    expect(documents).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ runId: 'nightly-1', item: 'REPORT', report }) });
+  });
+});
