@@ -69,6 +69,7 @@ console.log(`Benchmark: one whole-organization run, ${accounts} generated accoun
   wall time on this machine     ${ms(seconds)} (${(n / seconds).toFixed(0)} accounts/s through engine + tasks + simulator)
   Account API calls             ${gets} Get, ${puts} Put, ${throttled} throttled and retried
   per account                   ${(gets / n).toFixed(2)} Get, ${(puts / n).toFixed(2)} Put
+  Get rate in simulated time    ${(gets / (seconds * speedup)).toFixed(2)}/s against a quota of 10/s (below it, this machine, not the quota, set the pace)
   duration at the real quota    ${ms(quotaSeconds)} (${(quotaSeconds / 60).toFixed(1)} min; floor 3N/10 = ${ms((3 * n) / 10)})
   Map concurrency               ${work.maxConcurrency} chunk executions of 10 accounts
 Payloads (largest input+output of any one invocation)
