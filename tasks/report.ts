@@ -5,7 +5,7 @@ import { loadConfig } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { Report, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { logger } from '#shared/powertools';
+import { emitCountMetric, logger } from '#shared/powertools';
 import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
 import { releaseClaim } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
@@ -13,8 +13,6 @@ import { listChunks, listResults, putReport } from '#shared/run-table';
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 const topicArn = requiredEnv(ENV.TOPIC_ARN);
 const slackSecretName = process.env[ENV.SLACK_SECRET_NAME];
-
-const METRICS_NAMESPACE = 'AlternateContactsEnforcer';
 
 interface ReportInput {
   readonly plan: RunPlan;
@@ -44,26 +42,13 @@ async function deliver(report: RunReport): Promise<Report['delivery']> {
   return { sns, slack, ...(errors.length > 0 && { errors }) };
 }
 
-/** A CloudWatch metric through the Embedded Metric Format: one log line, no API call. */
-function emitFailedAccounts(count: number): void {
-  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
-  const metric = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'FailedAccounts', Unit: 'Count' }] }],
-    },
-    FailedAccounts: count,
-  };
-  process.stdout.write(`${JSON.stringify(metric)}\n`);
-}
-
 export const handler = async ({ plan, work, mapError }: ReportInput, context: Context): Promise<Report> => {
   logger.addContext(context);
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
   const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
   const report: Report = { ...summary, delivery: await deliver(summary) };
   await putReport(plan.runId, report);
-  emitFailedAccounts(report.accountsFailed);
+  emitCountMetric('FailedAccounts', report.accountsFailed);
 
   // A new account that did not finish gets another chance: Control Tower's second event for it may run again.
   const isNewAccountRun = plan.trigger === 'control-tower' || plan.trigger === 'organizations';
