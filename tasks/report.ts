@@ -11,7 +11,8 @@ import { releaseClaim } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
-const topicArn = requiredEnv(ENV.TOPIC_ARN);
+// Both channels are optional: a run against a real organization from a laptop delivers nothing.
+const topicArn = process.env[ENV.TOPIC_ARN];
 const slackSecretName = process.env[ENV.SLACK_SECRET_NAME];
 
 interface ReportInput {
@@ -36,7 +37,7 @@ async function deliver(report: RunReport): Promise<Report['delivery']> {
       },
     );
   const [sns, slack] = await Promise.all([
-    attempt('sns', () => publishToTopic(topicArn, formatSubject(report), text)),
+    topicArn ? attempt('sns', () => publishToTopic(topicArn, formatSubject(report), text)) : ('SKIPPED' as const),
     slackSecretName ? attempt('slack', () => postToSlack(slackSecretName, text)) : ('SKIPPED' as const),
   ]);
   return { sns, slack, ...(errors.length > 0 && { errors }) };

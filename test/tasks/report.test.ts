@@ -14,6 +14,7 @@ const { items: claims } = mockIdempotencyTable();
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/very-secret-token';
 const SLACK_SECRET = 'alternate-contacts/slack-webhook';
+const TOPIC = 'arn:aws:sns:us-east-1:333333333333:alternate-contacts-report';
 
 const desired = { SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' as const }, BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' as const } };
 const target = (id: string, name: string): TargetAccount => ({ id, name, context: 'organization', desired, recentlyJoined: false });
@@ -41,7 +42,7 @@ function storeRun(chunks: readonly TargetAccount[][], stored: readonly AccountRe
 }
 
 const loadReport = (env: Record<string, string | undefined> = {}) =>
-  loadTask(() => import('../../tasks/report.ts'), BASE_CONFIG, { [ENV.SLACK_SECRET_NAME]: SLACK_SECRET, POWERTOOLS_LOG_LEVEL: 'ERROR', ...env });
+  loadTask(() => import('../../tasks/report.ts'), BASE_CONFIG, { [ENV.TOPIC_ARN]: TOPIC, [ENV.SLACK_SECRET_NAME]: SLACK_SECRET, POWERTOOLS_LOG_LEVEL: 'ERROR', ...env });
 
 const fetchMock = vi.fn<typeof fetch>();
 const published = () => sns.commandCalls(PublishCommand)[0]?.args[0].input;
@@ -146,6 +147,7 @@ describe('report', () => {
     expect(url).toBe(WEBHOOK);
     expect(JSON.parse(String(init?.body))).toEqual({ text: published()?.Message });
     expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SENT' });
+    expect(published()?.TopicArn).toBe(TOPIC);
   });
 
   it('reads the webhook secret once per container', async () => {
@@ -165,6 +167,15 @@ describe('report', () => {
 
     expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SKIPPED' });
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('skips SNS when no topic is configured', async () => {
+    const { handler } = await loadReport({ [ENV.TOPIC_ARN]: undefined });
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SKIPPED', slack: 'SENT' });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   it('records an SNS outage in the delivery and still stores the report', async () => {
@@ -225,7 +236,7 @@ describe('report', () => {
   it('emits the FailedAccounts metric in the embedded metric format', async () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
-    const { handler } = await loadReport();
+    const { handler } = await loadReport({ POWERTOOLS_METRICS_DISABLED: undefined });
 
     await handler({ plan, work }, lambdaContext);
     vi.restoreAllMocks();

@@ -24,11 +24,11 @@ Object.assign(process.env, {
   [ENV.RUN_TABLE]: 'run-table',
   [ENV.IDEMPOTENCY_TABLE]: 'idempotency-table',
   [ENV.ENFORCER_ACCOUNT_ID]: ENFORCER_ACCOUNT_ID,
-  [ENV.TOPIC_ARN]: 'arn:aws:sns:us-east-1:333333333333:alternate-contacts-report',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: 'true',
 });
 
 export const CONTACTS = {
