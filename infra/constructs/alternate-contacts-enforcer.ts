@@ -49,6 +49,13 @@ export const functionArnSubstitution = (task: TaskName): string => `${pascalCase
 /** How the report task publishes the number of accounts a run could not bring into line: EMF, without dimensions. */
 export const FAILED_ACCOUNTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'FailedAccounts' };
 
+// The two tasks that see the whole organization at once. At 10,000 accounts list-accounts pages through
+// Organizations (a few requests a second) and report reads every result back; the rest handle one account or chunk.
+const SIZING: Partial<Record<TaskName, { timeout: Duration; memorySize: number }>> = {
+  'list-accounts': { timeout: Duration.minutes(15), memorySize: 1024 },
+  report: { timeout: Duration.minutes(5), memorySize: 1024 },
+};
+
 // Up to 185 attempts over 24 hours are EventBridge's defaults; a new account's event is worth less than a day.
 const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
 
@@ -202,7 +209,7 @@ export class AlternateContactsEnforcer extends Construct {
       : {};
     const entries = TASKS.map((task) => [
       task,
-      new EnforcerFunction(this, pascalCase(task), { task, configFile, roleName: fixedRoleNames[task], logRetention: props.logRetention }),
+      new EnforcerFunction(this, pascalCase(task), { task, configFile, roleName: fixedRoleNames[task], logRetention: props.logRetention, ...SIZING[task] }),
     ]);
     return Object.fromEntries(entries) as Record<TaskName, EnforcerFunction>;
   }

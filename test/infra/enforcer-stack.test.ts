@@ -309,6 +309,14 @@ describe('functions', () => {
     }
   });
 
+  it('give the organization-wide tasks time for 10,000 accounts', () => {
+    const timeoutOf = (task: TaskName) => (template.findResources('AWS::Lambda::Function')[functionId(task)] as { Properties: { Timeout: number } }).Properties.Timeout;
+
+    expect(timeoutOf('list-accounts')).toBe(900);
+    expect(timeoutOf('report')).toBe(300);
+    expect(timeoutOf('get-contacts')).toBe(60);
+  });
+
   it('keep their logs for a bounded time', () => {
     const logGroups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
 
