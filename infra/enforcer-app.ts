@@ -24,7 +24,7 @@ export function buildEnforcerApp(app: App): void {
   const management = { account: deployment.managementAccountId, region: HOME_REGION };
   const delegated = isDelegated(deployment) ? deployment : undefined;
 
-  new EnforcerStack(app, STACK_IDS.enforcer, {
+  const enforcer = new EnforcerStack(app, STACK_IDS.enforcer, {
     description: 'Alternate Contacts Enforcer: keeps every account\'s SECURITY, BILLING and OPERATIONS contacts right',
     env: { account: delegated?.enforcerAccountId ?? deployment.managementAccountId, region: HOME_REGION },
     config,
@@ -32,21 +32,24 @@ export function buildEnforcerApp(app: App): void {
     createSlackWebhookSecret: app.node.tryGetContext('slackWebhookSecret') !== 'existing',
   });
   if (delegated) {
-    new ManagementStack(app, STACK_IDS.management, {
+    const managementStack = new ManagementStack(app, STACK_IDS.management, {
       description: 'Alternate Contacts Enforcer, management account: event forwarding, management-account role, Organizations setup',
       env: management,
       config,
       deployment: delegated,
     });
+    // `cdk deploy --all` order only (no references cross accounts): the delegated administrator is registered first.
+    enforcer.addDependency(managementStack);
   }
   if (config.triggers.controlTower && deployment.controlTowerHomeRegion !== HOME_REGION) {
-    new ControlTowerForwarderStack(app, STACK_IDS.controlTowerForwarder, {
+    const forwarder = new ControlTowerForwarderStack(app, STACK_IDS.controlTowerForwarder, {
       description: 'Alternate Contacts Enforcer: forwards Control Tower account events from its home Region to us-east-1',
       env: { account: deployment.managementAccountId, region: deployment.controlTowerHomeRegion },
       // Single: the management account's default bus, where the enforcer listens. Delegated: straight to the enforcer's bus.
       targetAccountId: delegated?.enforcerAccountId ?? deployment.managementAccountId,
       targetEventBusName: delegated ? NAMES.eventBus : 'default',
     });
+    forwarder.addDependency(enforcer);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }

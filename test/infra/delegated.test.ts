@@ -1,3 +1,4 @@
+import type { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, DELEGATED, ENFORCER_ACCOUNT, MANAGEMENT_ACCOUNT, ORGANIZATION, STACK_IDS, templateOf } from './synth.ts';
@@ -179,5 +180,17 @@ describe('management stack', () => {
     );
     management.hasResourceProperties('Custom::AWS', { Create: Match.serializedJson(Match.objectLike({ action: 'enableAWSServiceAccess' })) });
     management.hasResource('Custom::AWS', { Properties: Match.objectLike({ Create: register, Update: register }), DependsOn: Match.arrayWith([Match.stringLikeRegexp('^OrganizationSetupTrustedAccess')]) });
+  });
+});
+
+describe('deployment order with cdk deploy --all', () => {
+  it('deploys the management stack, then the enforcer, then the forwarder', () => {
+    const app = buildApp({ ...DELEGATED, controlTowerHomeRegion: 'eu-west-1' });
+
+    const dependencies = (id: string) => (app.node.findChild(id) as Stack).dependencies.map((stack) => stack.node.id);
+
+    expect(dependencies(STACK_IDS.management)).toEqual([]);
+    expect(dependencies(STACK_IDS.enforcer)).toEqual([STACK_IDS.management]);
+    expect(dependencies(STACK_IDS.controlTowerForwarder)).toEqual([STACK_IDS.enforcer]);
   });
 });
