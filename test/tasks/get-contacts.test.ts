@@ -9,20 +9,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DesiredContacts } from '#shared/contacts';
-import { CONTACTS, lambdaContext, loadTask } from './support.ts';
+import { CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
 const account = mockClient(AccountClient);
 const { handler } = await loadTask(() => import('../../tasks/get-contacts.ts'));
 
 const MEMBER = '222222222222';
-const desired: DesiredContacts = {
-  SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' },
-  BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' },
-  OPERATIONS: { contact: CONTACTS.OPERATIONS, policy: 'enforce' },
-};
 const metadata = { $metadata: {} };
 const notFound = () => new ResourceNotFoundException({ message: 'No contact of the inputted alternate contact type found', ...metadata });
-const getContacts = (recentlyJoined = false, target: { accountId?: string } = { accountId: MEMBER }, wanted = desired) =>
+const getContacts = (recentlyJoined = false, target: { accountId?: string } = { accountId: MEMBER }, wanted = DESIRED) =>
   handler({ target, desired: wanted, recentlyJoined }, lambdaContext);
 
 beforeEach(() => {
@@ -48,7 +43,7 @@ describe('get-contacts', () => {
   });
 
   it('reads only the desired types', async () => {
-    await getContacts(false, { accountId: MEMBER }, { SECURITY: desired.SECURITY });
+    await getContacts(false, { accountId: MEMBER }, { SECURITY: DESIRED.SECURITY });
 
     expect(account).toHaveReceivedCommandTimes(GetAlternateContactCommand, 1);
     expect(account).toHaveReceivedCommandWith(GetAlternateContactCommand, { AlternateContactType: 'SECURITY' });

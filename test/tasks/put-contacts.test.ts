@@ -3,20 +3,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DesiredContacts } from '#shared/contacts';
 import type { Comparison } from '#shared/model';
-import { BASE_CONFIG, CONTACTS, lambdaContext, loadTask } from './support.ts';
+import { BASE_CONFIG, CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
 const account = mockClient(AccountClient);
 const { handler } = await loadTask(() => import('../../tasks/put-contacts.ts'));
 
 const MEMBER = '222222222222';
-const desired: DesiredContacts = {
-  SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' },
-  BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' },
-  OPERATIONS: { contact: CONTACTS.OPERATIONS, policy: 'enforce' },
-};
 const actions: Comparison = { SECURITY: { action: 'ASSIGN' }, BILLING: { action: 'SKIP', fields: ['email'] }, OPERATIONS: { action: 'UPDATE', fields: ['name'] } };
 const metadata = { $metadata: {} };
-const putContacts = (wanted: DesiredContacts = desired, recentlyJoined = false) =>
+const putContacts = (wanted: DesiredContacts = DESIRED, recentlyJoined = false) =>
   handler({ target: { accountId: MEMBER }, desired: wanted, actions, recentlyJoined }, lambdaContext);
 
 beforeEach(() => {
@@ -46,7 +41,7 @@ describe('put-contacts', () => {
   });
 
   it('fails a contact AWS would reject without calling AWS, naming the field and rule', async () => {
-    const wanted = { ...desired, SECURITY: { contact: { ...CONTACTS.SECURITY, phone: 'call us' }, policy: 'enforce' as const } };
+    const wanted = { ...DESIRED, SECURITY: { contact: { ...CONTACTS.SECURITY, phone: 'call us' }, policy: 'enforce' as const } };
 
     const writes = await putContacts(wanted);
 
@@ -63,7 +58,7 @@ describe('put-contacts', () => {
   it('throws AccountNotReadyError on AccessDenied from an account that joined minutes ago', async () => {
     account.on(PutAlternateContactCommand).rejects(new AccessDeniedException({ message: 'not authorized', ...metadata }));
 
-    await expect(putContacts(desired, true)).rejects.toThrow(expect.objectContaining({ name: 'AccountNotReadyError' }));
+    await expect(putContacts(DESIRED, true)).rejects.toThrow(expect.objectContaining({ name: 'AccountNotReadyError' }));
   });
 
   it('fails one type on a non-retryable error and still writes the others', async () => {
@@ -77,7 +72,7 @@ describe('put-contacts', () => {
   it('makes no Put when the configured mode is audit', async () => {
     const audit = await loadTask(() => import('../../tasks/put-contacts.ts'), { ...BASE_CONFIG, mode: 'audit' });
 
-    const writes = await audit.handler({ target: { accountId: MEMBER }, desired, actions, recentlyJoined: false }, lambdaContext);
+    const writes = await audit.handler({ target: { accountId: MEMBER }, desired: DESIRED, actions, recentlyJoined: false }, lambdaContext);
 
     expect(account).not.toHaveReceivedCommand(PutAlternateContactCommand);
     expect(writes.SECURITY).toEqual({ status: 'FAILED', error: 'refused: the configured mode is audit' });

@@ -13,6 +13,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import type { ConfigInput } from '#shared/config';
+import type { DesiredContacts } from '#shared/contacts';
 import { ENV } from '#shared/env';
 
 /** Shared setup for the task tests: environment, configuration files, Lambda context, a stand-in idempotency table. */
@@ -36,6 +37,13 @@ export const CONTACTS = {
   BILLING: { name: 'Cloud FinOps', title: 'Billing Team', email: 'finops@example.com', phone: '+1 555 0101' },
   OPERATIONS: { name: 'Platform Operations', title: 'Operations Team', email: 'platform-ops@example.com', phone: '+1 555 0102' },
 } as const;
+
+/** Every type managed, BILLING under fill-missing: the example configuration's shape. */
+export const DESIRED: DesiredContacts = {
+  SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' },
+  BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' },
+  OPERATIONS: { contact: CONTACTS.OPERATIONS, policy: 'enforce' },
+};
 
 export const BASE_CONFIG = {
   contacts: { SECURITY: CONTACTS.SECURITY, BILLING: CONTACTS.BILLING, OPERATIONS: CONTACTS.OPERATIONS },
