@@ -8,7 +8,6 @@ import {
 } from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DesiredContacts } from '#shared/contacts';
 import { CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
 const account = mockClient(AccountClient);
