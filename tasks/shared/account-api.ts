@@ -10,7 +10,6 @@ import {
   AccessDeniedError,
   AccountNotReadyError,
   ContactValidationError,
-  RETRYABLE_ERRORS,
   ThrottledError,
   TransientError,
 } from './errors.ts';
@@ -89,7 +88,7 @@ export function toNamedError(error: unknown, recentlyJoined = false): unknown {
 }
 
 export function isRetryable(error: unknown): boolean {
-  return error instanceof Error && (RETRYABLE_ERRORS as readonly string[]).includes(error.name);
+  return error instanceof Error && 'retryable' in error && error.retryable === true;
 }
 
 /** `Name: message`, the form failures take in results and reports. */
