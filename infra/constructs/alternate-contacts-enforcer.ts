@@ -113,21 +113,22 @@ export class AlternateContactsEnforcer extends Construct {
     const { config } = props;
     const stack = Stack.of(this);
 
+    const tableDefaults = {
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    };
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
+      ...tableDefaults,
       // The attribute names Powertools' DynamoDB persistence layer uses by default.
       partitionKey: { name: 'id', type: AttributeType.STRING },
       timeToLiveAttribute: 'expiration',
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
     this.runTable = new Table(this, 'RunTable', {
+      ...tableDefaults,
       partitionKey: { name: 'runId', type: AttributeType.STRING },
       sortKey: { name: 'item', type: AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
 
     this.topicKey = new Key(this, 'ReportTopicKey', { enableKeyRotation: true, description: 'Alternate Contacts Enforcer report topic' });

@@ -8,6 +8,7 @@ const TOPOLOGIES = {
   delegated: DELEGATED,
   'delegated, Control Tower outside us-east-1': { ...DELEGATED, controlTowerHomeRegion: 'eu-west-1' },
   'single account, Control Tower outside us-east-1': { controlTowerHomeRegion: 'eu-west-1' },
+  'single account, existing Slack secret': { slackWebhookSecret: 'existing' },
 };
 
 /** Every `Validations.of(scope).acknowledge()` in the app, as [construct path, rule id, reason]. */
