@@ -28,9 +28,8 @@ async function deliver(report: RunReport): Promise<Report['delivery']> {
   }
   const text = formatSummary(report);
   const errors: string[] = [];
-  const attempt = async (channel: string, send: () => Promise<void>) =>
-    send().then(
-      () => 'SENT' as const,
+  const attempt = async (channel: string, send: () => Promise<'SENT' | 'SKIPPED'>) =>
+    send().catch(
       (error: unknown) => {
         errors.push(`${channel}: ${describeError(error)}`);
         return 'FAILED' as const;

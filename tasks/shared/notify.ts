@@ -1,23 +1,34 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
 
-export async function publishToTopic(topicArn: string, subject: string, message: string): Promise<void> {
+export async function publishToTopic(topicArn: string, subject: string, message: string): Promise<'SENT'> {
   await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+  return 'SENT';
 }
 
 // Read once per container: the secret seldom changes, and a cold start is where the cost belongs.
-let webhookUrl: Promise<string> | undefined;
+let webhookUrl: Promise<string | undefined> | undefined;
 
-function slackWebhook(secretName: string): Promise<string> {
-  webhookUrl ??= secrets.send(new GetSecretValueCommand({ SecretId: secretName })).then(({ SecretString }) => {
-    if (!SecretString?.trim()) throw new Error(`Secret ${secretName} holds no webhook URL`);
-    return SecretString.trim();
-  });
-  // A failed read is not cached, so the next run tries again.
-  webhookUrl.catch(() => (webhookUrl = undefined));
+/**
+ * The webhook URL, or undefined while the secret holds none: the stack creates it without a value (a URL never
+ * belongs in a template), and Secrets Manager answers ResourceNotFound for a secret with no current version.
+ */
+function slackWebhook(secretName: string): Promise<string | undefined> {
+  webhookUrl ??= secrets.send(new GetSecretValueCommand({ SecretId: secretName })).then(
+    ({ SecretString }) => SecretString?.trim() || undefined,
+    (error: unknown) => {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    },
+  );
+  // A failed or empty read is not cached, so the next run reads again.
+  void webhookUrl.then(
+    (url) => url ?? (webhookUrl = undefined),
+    () => (webhookUrl = undefined),
+  );
   return webhookUrl;
 }
 
@@ -25,11 +36,13 @@ function slackWebhook(secretName: string): Promise<string> {
  * Posts to a Slack incoming webhook. The URL is a credential: it never reaches a log, and any error text that could
  * carry it (fetch names the URL it failed to parse) has it redacted.
  */
-export async function postToSlack(secretName: string, text: string): Promise<void> {
+export async function postToSlack(secretName: string, text: string): Promise<'SENT' | 'SKIPPED'> {
   const url = await slackWebhook(secretName);
+  if (!url) return 'SKIPPED';
   try {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     if (!response.ok) throw new Error(`Slack answered HTTP ${response.status}`);
+    return 'SENT';
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     // Only name and message travel on: the cause may name the URL too.

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -167,6 +167,18 @@ describe('report', () => {
 
     expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SKIPPED' });
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('skips Slack while the webhook secret has no value yet, and reads it again next run', async () => {
+    secrets.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", $metadata: {} }));
+    const { handler } = await loadReport();
+
+    const report = await handler({ plan, work }, lambdaContext);
+    await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SKIPPED' });
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('skips SNS when no topic is configured', async () => {
