@@ -35,6 +35,17 @@ function toTarget(account: OrganizationAccount, managementId: string, now: numbe
   };
 }
 
+/**
+ * Chunks of 10, except that each recently joined account gets a chunk of its own: its not-ready retries may use
+ * most of the 5 minutes an Express child execution has, and must not push the accounts after it past that limit.
+ */
+function chunked(targets: readonly TargetAccount[]): TargetAccount[][] {
+  const settled = targets.filter((target) => !target.recentlyJoined);
+  const chunks = targets.filter((target) => target.recentlyJoined).map((target) => [target]);
+  for (let start = 0; start < settled.length; start += CHUNK_SIZE) chunks.push(settled.slice(start, start + CHUNK_SIZE));
+  return chunks;
+}
+
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
@@ -44,8 +55,7 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
   const now = Date.now();
   const targets = included.map((account) => toTarget(account, managementId, now));
 
-  const chunks: TargetAccount[][] = [];
-  for (let start = 0; start < targets.length; start += CHUNK_SIZE) chunks.push(targets.slice(start, start + CHUNK_SIZE));
+  const chunks = chunked(targets);
   await writeChunks(plan.runId, chunks);
 
   const excludedCount = active.length - included.length;

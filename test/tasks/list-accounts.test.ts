@@ -105,6 +105,19 @@ describe('list-accounts', () => {
     expect(storedChunks().map((chunk) => chunk.length)).toEqual([10, 10, 3]);
   });
 
+  it('gives each recently joined account a chunk of its own, so its not-ready retries hold up no other account', async () => {
+    const justJoined = { JoinedTimestamp: new Date(Date.now() - 5 * 60_000) };
+    mockOrganization({ [ROOT]: [...Array.from({ length: 11 }, (_, i) => account(String(100000000001 + i))), account('100000000099', justJoined)] });
+
+    await listAccounts();
+
+    expect(storedChunks().map((chunk) => chunk.map((target) => target.id))).toEqual([
+      ['100000000099'],
+      Array.from({ length: 10 }, (_, i) => String(100000000001 + i)),
+      ['100000000011'],
+    ]);
+  });
+
   it('leaves out SUSPENDED and PENDING_CLOSURE accounts, reading the deprecated Status when State is absent', async () => {
     mockOrganization({
       [ROOT]: [
