@@ -118,6 +118,15 @@ describe('list-accounts', () => {
     ]);
   });
 
+  it('returns a work list far under the 256 KiB state limit for 10,000 accounts', async () => {
+    mockOrganization({ [ROOT]: Array.from({ length: 10_000 }, (_, i) => account(String(200000000000 + i))) });
+
+    const work = await listAccounts();
+
+    expect(work.accountCount).toBe(10_000);
+    expect(Buffer.byteLength(JSON.stringify(work))).toBeLessThan(8 * 1024);
+  });
+
   it('leaves out SUSPENDED and PENDING_CLOSURE accounts, reading the deprecated Status when State is absent', async () => {
     mockOrganization({
       [ROOT]: [
