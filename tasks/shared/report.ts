@@ -104,7 +104,7 @@ const account = (entry: { accountId: string; accountName: string }) => `${entry.
 export function formatSummary(report: RunReport): string {
   const header =
     `Alternate contacts run ${report.runId}, trigger ${report.trigger}${report.dryRun ? ', DRY RUN' : ''}: ` +
-    `${report.accountsProcessed} accounts, ${report.accountsFailed} failed, ${report.excluded} excluded`;
+    `${report.accountsProcessed} ${report.accountsProcessed === 1 ? 'account' : 'accounts'}, ${report.accountsFailed} failed, ${report.excluded} excluded`;
   const blocks = CONTACT_TYPES.flatMap((type) => {
     const counts = report.counts[type];
     return counts ? ['', ...typeBlock(type, counts)] : [];
