@@ -115,9 +115,12 @@ function executionInput(options: Options): unknown {
   return options['dry-run'] && isObject ? { ...(input as object), dryRun: true } : input;
 }
 
-/** An event cannot carry dryRun, so a dry run with an event (or an unapplied AWS run) runs in audit mode. */
+/**
+ * An event cannot carry dryRun, and --input may hold an event as well as console input, so every dry run (and every
+ * unapplied AWS run) runs in audit mode: no input can turn it into a write.
+ */
 function effectiveConfig(config: EnforcerConfig, options: Options): EnforcerConfig {
-  const readOnly = (options['dry-run'] && options.event) || (options.target === 'aws' && !options.apply);
+  const readOnly = options['dry-run'] || (options.target === 'aws' && !options.apply);
   return readOnly ? { ...config, mode: 'audit' } : config;
 }
 

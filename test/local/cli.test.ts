@@ -64,6 +64,17 @@ describe('npm start', () => {
     expect(stdout).not.toContain('Accounts processed');
   });
 
+  it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
+    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
+
+    const { code, stdout, cwd } = await start('--dry-run', '--input', scheduledEvent);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('DRY RUN');
+    const saved = JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
+    expect(saved.accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
+  });
+
   it('fails a malformed input naming the field, and writes nothing', async () => {
     const { code, stderr, cwd } = await start('--input', '{"accountIds": ["12345"]}');
 
