@@ -3,6 +3,8 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { RunPlan } from '#shared/model';
+import { TransientError } from '#shared/errors';
+import { parentIdOf } from '#shared/organization';
 import { logger } from '#shared/powertools';
 import { claimRun } from '#shared/run-claim';
 import { parseRunInput, type RunInput } from '#shared/run-input';
@@ -11,18 +13,21 @@ const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 
 /**
  * The claim key decides which deliveries are one run:
- * - a new account, `account:<id>`: Control Tower's CreateManagedAccount and the Organizations CreateAccountResult
- *   it causes name the same account, so whichever arrives second finds the claim taken and is skipped;
- * - the schedule, `schedule:<event id>`: EventBridge may deliver an event more than once, always with the same id;
+ * - a new account, `account:<id>@<parent>`: Control Tower's CreateManagedAccount and the Organizations
+ *   CreateAccountResult before it name the same account, so the second finds the claim taken and is skipped.
+ *   The account's parent is part of the key because Control Tower creates the account in the root and moves it to
+ *   its OU before CreateManagedAccount: once moved, OU overrides may want other contacts, and the second event runs;
+ * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
+ *   (Scheduler's execution id changes with every attempt);
  * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate.
  */
-function claimKeyOf(run: RunInput, executionName: string): string {
+async function claimKeyOf(run: RunInput, executionName: string): Promise<string> {
   switch (run.trigger) {
     case 'control-tower':
     case 'organizations':
-      return `account:${run.accountId ?? 'unknown'}`;
+      return run.accountId ? `account:${run.accountId}@${await parentIdOf(run.accountId)}` : 'account:unknown';
     case 'schedule':
-      return `schedule:${run.eventId}`;
+      return `schedule:${run.firing}`;
     case 'manual':
       return `execution:${executionName}`;
   }
@@ -35,7 +40,7 @@ function targetedAccounts(run: RunInput): readonly string[] | undefined {
   return run.accountId ? [run.accountId] : undefined;
 }
 
-function planOf(run: RunInput, executionName: string): RunPlan {
+function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan {
   const accountIds = targetedAccounts(run);
   return {
     status: 'RUN',
@@ -43,7 +48,7 @@ function planOf(run: RunInput, executionName: string): RunPlan {
     trigger: run.trigger,
     dryRun: (run.trigger === 'manual' && run.dryRun) || config.mode === 'audit',
     ...(accountIds && { accountIds }),
-    claimKey: claimKeyOf(run, executionName),
+    claimKey,
   };
 }
 
@@ -55,7 +60,9 @@ async function claim(plan: RunPlan, context: Context): Promise<RunPlan> {
     // The same execution may invoke this task again (a Lambda retry): its own claim is no duplicate.
     return holder.runId === plan.runId ? holder : skipped(plan, `duplicate of run ${holder.runId}`);
   } catch (error) {
-    if (error instanceof IdempotencyAlreadyInProgressError) return skipped(plan, `another run is claiming ${plan.claimKey}`);
+    // Another invocation holds the claim right now: a duplicate delivery arriving at the same moment, or this very
+    // execution's earlier attempt that died mid-claim. Retried, the first finds the claim taken and the second its own.
+    if (error instanceof IdempotencyAlreadyInProgressError) throw new TransientError(`another invocation is claiming ${plan.claimKey}`, { cause: error });
     throw error;
   }
 }
@@ -63,8 +70,9 @@ async function claim(plan: RunPlan, context: Context): Promise<RunPlan> {
 export const handler = async ({ input, executionName }: { input: unknown; executionName: string }, context: Context): Promise<RunPlan> => {
   logger.addContext(context);
   const run = parseRunInput(input);
-  const plan = planOf(run, executionName);
-  const result = 'state' in run && run.state !== 'SUCCEEDED' ? skipped(plan, `account creation ended ${run.state}`) : await claim(plan, context);
+  const failed = 'state' in run && run.state !== 'SUCCEEDED';
+  const plan = planOf(run, executionName, failed ? 'none' : await claimKeyOf(run, executionName));
+  const result = failed ? skipped(plan, `account creation ended ${run.state}`) : await claim(plan, context);
   logger.info('Run resolved', { runId: result.runId, trigger: result.trigger, status: result.status, reason: result.reason, dryRun: result.dryRun });
   return result;
 };

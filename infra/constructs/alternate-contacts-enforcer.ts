@@ -235,6 +235,7 @@ export class AlternateContactsEnforcer extends Construct {
     if (slackWebhookSecret && slackSecretName) fn.report.use(ENV.SLACK_SECRET_NAME, slackSecretName, (f) => slackWebhookSecret.grantRead(f));
 
     this.grantOrganizationsRead(fn['list-accounts'], props);
+    this.grantParentLookup(fn['resolve-targets']);
     this.grantAlternateContacts(props);
   }
 
@@ -265,6 +266,15 @@ export class AlternateContactsEnforcer extends Construct {
         reason: 'DescribeAccount is needed for every account of this one organization, including accounts created later.',
       },
     );
+  }
+
+  /** resolve-targets keys a new account's claim by the account's parent, so a move into its OU runs again. */
+  private grantParentLookup(resolveTargets: EnforcerFunction): void {
+    const policy = new Policy(this, 'ParentLookupPolicy', {
+      roles: [resolveTargets.role],
+      statements: [new PolicyStatement({ actions: ['organizations:ListParents'], resources: ['*'] })],
+    });
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ListParents is read-only and, like the other List*ForParent actions, granted on every resource here.' });
   }
 
   private grantAlternateContacts(props: AlternateContactsEnforcerProps): void {

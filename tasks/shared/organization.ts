@@ -85,6 +85,11 @@ async function parentOf(ChildId: string): Promise<Parent> {
   throw new Error(`ListParents returned no parent for ${ChildId}`);
 }
 
+/** The root or OU directly above an account: one ListParents call. */
+export function parentIdOf(accountId: string): Promise<string> {
+  return mapErrors(async () => (await parentOf(accountId)).id);
+}
+
 /** Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once). */
 export function describeAccounts(ids: readonly string[]): Promise<OrganizationAccount[]> {
   return mapErrors(async () => {

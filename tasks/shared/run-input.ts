@@ -8,7 +8,7 @@ import { MalformedInputError } from './errors.ts';
  */
 export type RunInput =
   | { readonly trigger: 'control-tower' | 'organizations'; readonly state: string; readonly accountId?: string }
-  | { readonly trigger: 'schedule'; readonly eventId: string }
+  | { readonly trigger: 'schedule'; readonly firing: string }
   | { readonly trigger: 'manual'; readonly accountIds?: readonly string[]; readonly dryRun: boolean };
 
 const MAX_ACCOUNT_IDS = 1000;
@@ -46,8 +46,14 @@ const organizationsEvent = newAccountEvent('CreateAccountResult', {
 
 const scheduledEvent = eventObject({
   'detail-type': z.literal('Scheduled Event', { error: 'must be Scheduled Event' }),
-  id: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
+  time: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
+  resources: z.array(z.string({ error: 'must be a string' }), { error: 'must be a list of ARNs' }).optional(),
 });
+
+/** One firing of one schedule: its ARN and its scheduled time, the same on every delivery and retry of that firing. */
+function firingOf(event: z.infer<typeof scheduledEvent>): string {
+  return `${event.resources?.[0] ?? 'schedule'}@${event.time}`;
+}
 
 const manualInput = z.strictObject(
   {
@@ -90,6 +96,6 @@ export function parseRunInput(input: unknown): RunInput {
       return newAccount('organizations', status.state, status.accountId, path);
     }
     case 'aws.scheduler':
-      return { trigger: 'schedule', eventId: parse(scheduledEvent, input).id };
+      return { trigger: 'schedule', firing: firingOf(parse(scheduledEvent, input)) };
   }
 }

@@ -262,6 +262,12 @@ describe('least privilege', () => {
     });
   });
 
+  it('lets resolve-targets look up a new account\'s parent, and nothing else of the organization', () => {
+    const organizationsActions = statementsOf('resolve-targets').flatMap(actionsOf).filter((action) => action.startsWith('organizations:'));
+
+    expect(organizationsActions).toEqual(['organizations:ListParents']);
+  });
+
   it('gives the Slack secret to the report function alone', () => {
     const readers = TASKS.filter((task) => statementsOf(task).some((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue')));
 

@@ -1,4 +1,6 @@
+import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
@@ -6,6 +8,12 @@ const { dynamodb, items } = mockIdempotencyTable();
 const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'));
 
 const NEW_ACCOUNT = '222222222222';
+const ROOT = 'r-ab12';
+const WORKLOADS = 'ou-ab12-cd34ef56';
+const organizations = mockClient(OrganizationsClient);
+/** Where the new account sits now, as ListParents answers. */
+const accountIsIn = (parentId: string) =>
+  organizations.on(ListParentsCommand, { ChildId: NEW_ACCOUNT }).resolves({ Parents: [{ Id: parentId, Type: parentId === ROOT ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });
 
 const controlTowerEvent = (status: Record<string, unknown> = { state: 'SUCCEEDED', account: { accountName: 'payments-dev', accountId: NEW_ACCOUNT } }) => ({
   version: '0',
@@ -33,34 +41,47 @@ const scheduledEvent = {
   'detail-type': 'Scheduled Event',
   source: 'aws.scheduler',
   account: '333333333333',
+  time: '2026-11-21T03:00:00Z',
   resources: ['arn:aws:scheduler:us-east-1:333333333333:schedule/default/alternate-contacts-nightly'],
   detail: {},
 };
 
 const resolve = (input: unknown, executionName = 'run-1') => handler({ input, executionName }, lambdaContext);
 
+const FIRING = `${scheduledEvent.resources[0]}@${scheduledEvent.time}`;
+
 beforeEach(() => {
   dynamodb.resetHistory();
   items.clear();
+  organizations.reset();
+  accountIsIn(WORKLOADS);
 });
 
 describe('resolve-targets', () => {
   it('targets only the new account of a Control Tower CreateManagedAccount event', async () => {
     const plan = await resolve(controlTowerEvent());
 
-    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'control-tower', dryRun: false, accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}` });
+    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'control-tower', dryRun: false, accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}@${WORKLOADS}` });
   });
 
   it('targets only the new account of an Organizations CreateAccountResult event', async () => {
     const plan = await resolve(organizationsEvent());
 
-    expect(plan).toMatchObject({ status: 'RUN', trigger: 'organizations', accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}` });
+    expect(plan).toMatchObject({ status: 'RUN', trigger: 'organizations', accountIds: [NEW_ACCOUNT], claimKey: `account:${NEW_ACCOUNT}@${WORKLOADS}` });
   });
 
-  it('reconciles the whole organization for the schedule, claimed by the event id', async () => {
+  it('reconciles the whole organization for the schedule, claimed by the schedule and its scheduled time', async () => {
     const plan = await resolve(scheduledEvent);
 
-    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'schedule', dryRun: false, claimKey: `schedule:${scheduledEvent.id}` });
+    expect(plan).toEqual({ status: 'RUN', runId: 'run-1', trigger: 'schedule', dryRun: false, claimKey: `schedule:${FIRING}` });
+  });
+
+  it('runs one firing of the schedule once, though a Scheduler retry carries a new execution id', async () => {
+    await resolve(scheduledEvent, 'first-attempt');
+
+    const retry = await resolve({ ...scheduledEvent, id: 'another-execution-id' }, 'second-attempt');
+
+    expect(retry).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run first-attempt' });
   });
 
   it('reconciles the whole organization for an empty console input', async () => {
@@ -116,6 +137,16 @@ describe('resolve-targets', () => {
     expect(second).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run orgs-run' });
   });
 
+  it('runs the Control Tower event again when the account moved into its OU after the Organizations event', async () => {
+    accountIsIn(ROOT);
+    await resolve(organizationsEvent(), 'orgs-run');
+    accountIsIn(WORKLOADS);
+
+    const second = await resolve(controlTowerEvent(), 'control-tower-run');
+
+    expect(second).toMatchObject({ status: 'RUN', claimKey: `account:${NEW_ACCOUNT}@${WORKLOADS}` });
+  });
+
   it('keeps the plan when the same execution resolves again', async () => {
     await resolve(scheduledEvent, 'run-1');
 
@@ -131,14 +162,12 @@ describe('resolve-targets', () => {
     expect([first.status, second.status]).toEqual(['RUN', 'RUN']);
   });
 
-  it('skips an event while another invocation is still claiming it', async () => {
+  it('asks the state machine to retry while another invocation is still claiming the event', async () => {
     await resolve(scheduledEvent, 'first-run');
     const [key, item] = [...items.entries()][0] ?? [];
     items.set(key ?? '', { ...item, ...marshall({ status: 'INPROGRESS', in_progress_expiration: Date.now() + 60_000 }) });
 
-    const second = await resolve(scheduledEvent, 'second-run');
-
-    expect(second).toMatchObject({ status: 'SKIPPED', reason: `another run is claiming schedule:${scheduledEvent.id}` });
+    await expect(resolve(scheduledEvent, 'second-run')).rejects.toMatchObject({ name: 'TransientError', message: `another invocation is claiming schedule:${FIRING}` });
   });
 
   const STATUS = 'detail.serviceEventDetails.createAccountStatus';
@@ -158,8 +187,9 @@ describe('resolve-targets', () => {
     ['an unknown source', { ...scheduledEvent, source: 'aws.ec2' }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
     ['a numeric source', { source: 42 }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
     ['a schedule event with another detail-type', { ...scheduledEvent, 'detail-type': 'Object Created' }, 'detail-type: must be Scheduled Event'],
-    ['a schedule event without id', { ...scheduledEvent, id: undefined }, 'id: must be a string'],
-    ['a schedule event with an empty id', { ...scheduledEvent, id: '' }, 'id: must not be empty'],
+    ['a schedule event without time', { ...scheduledEvent, time: undefined }, 'time: must be an ISO 8601 time'],
+    ['a schedule event with a time that is no time', { ...scheduledEvent, time: 'tonight' }, 'time: must be an ISO 8601 time'],
+    ['a schedule event whose resources are no list', { ...scheduledEvent, resources: 'arn:aws:scheduler:x' }, 'resources: must be a list of ARNs'],
     ['Control Tower under the wrong detail-type', { ...controlTowerEvent(), 'detail-type': 'AWS Control Tower via CloudTrail' }, 'detail-type: must be AWS Service Event via CloudTrail'],
     ['Control Tower with another event name', { ...controlTowerEvent(), detail: { ...controlTowerEvent().detail, eventName: 'UpdateManagedAccount' } }, 'detail.eventName: must be CreateManagedAccount'],
     ['Control Tower without detail', { ...controlTowerEvent(), detail: undefined }, 'detail: must be an object'],
