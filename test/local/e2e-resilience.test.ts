@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
-import { defaultOrganization, NEW_ACCOUNT_ID } from '../../local/scenario.ts';
+import { defaultOrganization, NEW_ACCOUNT_ID, ROOT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { calls, contactOf, EXAMPLE_CONFIG, notReadyFor, reconcile, serve, startHarness } from './harness.ts';
 
@@ -57,6 +57,22 @@ describe('a reconciliation under adverse conditions, end to end', () => {
 
     expect(second.output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('duplicate') } });
     expect(calls(enforcer, 'account:GetAlternateContact') + calls(enforcer, 'account:PutAlternateContact')).toBe(0);
+  });
+
+  it("applies the OU's overrides on Control Tower's event once the account has moved from the root into its OU", async () => {
+    await serve(enforcer, withAccount(defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), NEW_ACCOUNT_ID, (a) => {
+      a.parentId = ROOT_ID;
+    }));
+    await reconcile(enforcer, event('orgs-succeeded'));
+    expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'OPERATIONS')?.name).toBe('Platform Operations');
+    withAccount(enforcer.simulator!.state, NEW_ACCOUNT_ID, (a) => {
+      a.parentId = WORKLOADS_OU_ID;
+    });
+
+    const second = await reconcile(enforcer, event('ct-succeeded'));
+
+    expect(second.counts.OPERATIONS).toMatchObject({ updated: 1 });
+    expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'OPERATIONS')?.name).toBe('Workloads On-Call');
   });
 
   it('completes a new account on the second event when the first gave up because it was not ready', async () => {
