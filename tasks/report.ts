@@ -46,13 +46,17 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   logger.addContext(context);
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
   const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
-  const report: Report = { ...summary, delivery: await deliver(summary) };
-  await putReport(plan.runId, report);
-  emitCountMetric('FailedAccounts', report.accountsFailed);
 
   // A new account that did not finish gets another chance: Control Tower's second event for it may run again.
   const isNewAccountRun = plan.trigger === 'control-tower' || plan.trigger === 'organizations';
-  if (isNewAccountRun && report.accountsFailed > 0) await releaseClaim(plan.claimKey);
+  if (isNewAccountRun && summary.accountsFailed > 0) await releaseClaim(plan.claimKey);
+
+  // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
+  const report: Report = { ...summary, delivery: await deliver(summary) };
+  emitCountMetric('FailedAccounts', report.accountsFailed);
+  await putReport(plan.runId, report).catch((error: unknown) =>
+    logger.error('Report not stored; it is the execution output, and every account result is in the run table', { error: describeError(error) }),
+  );
 
   logger.info('Run reported', { runId: plan.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, delivery: report.delivery });
   return report;

@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/env';
 
-/** The service name Powertools Logger and Metrics use: also the FailedAccounts metric's `service` dimension. */
+/** The service name Powertools Logger uses in every log line. */
 export const SERVICE_NAME = 'alternate-contacts-enforcer';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

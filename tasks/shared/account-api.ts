@@ -73,7 +73,8 @@ export function toNamedError(error: unknown, recentlyJoined = false): unknown {
   if (!(error instanceof Error)) return error;
   const options = { cause: error };
   switch (error.name) {
-    case 'TooManyRequestsException':
+    case 'TooManyRequestsException': // Account and Organizations
+    case 'Throttling': // STS, assuming the management role
       return new ThrottledError(error.message, options);
     case 'AccessDeniedException':
       return recentlyJoined ? new AccountNotReadyError(error.message, options) : new AccessDeniedError(error.message, options);

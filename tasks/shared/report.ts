@@ -82,7 +82,8 @@ export function isUneventful(report: RunReport): boolean {
 /** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
 export function formatSubject(report: RunReport): string {
   const subject = `Alternate contacts: ${changeCount(report)} changes, ${report.accountsFailed} failed accounts${report.dryRun ? ' (dry run)' : ''} [${report.runId}]`;
-  return subject.length < 100 ? subject : `${subject.slice(0, 98)}…`;
+  // Plain ASCII: older SNS rules and some e-mail consumers take nothing else in a subject.
+  return subject.length < 100 ? subject : `${subject.slice(0, 96)}...`;
 }
 
 function typeBlock(type: ContactType, counts: TypeCounts): string[] {

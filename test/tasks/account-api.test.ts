@@ -49,6 +49,7 @@ describe('account-api', () => {
 
   it.each([
     ['TooManyRequestsException', new TooManyRequestsException({ message: 'slow down', ...metadata }), false, 'ThrottledError'],
+    ["STS's Throttling while assuming the management role", Object.assign(new Error('Rate exceeded'), { name: 'Throttling', ...metadata }), false, 'ThrottledError'],
     ['AccessDeniedException from a recently joined account', new AccessDeniedException({ message: 'denied', ...metadata }), true, 'AccountNotReadyError'],
     ['AccessDeniedException from an established account', new AccessDeniedException({ message: 'denied', ...metadata }), false, 'AccessDeniedError'],
     ['ValidationException', new ValidationException({ message: 'bad field', ...metadata }), false, 'ContactValidationError'],

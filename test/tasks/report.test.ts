@@ -136,6 +136,7 @@ describe('report', () => {
     await handler({ plan: { ...plan, runId: 'x'.repeat(80) }, work }, lambdaContext);
 
     expect(published()?.Subject?.length).toBeLessThan(100);
+    expect(published()?.Subject).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('posts the summary to the Slack webhook as JSON text', async () => {
@@ -258,6 +259,16 @@ describe('report', () => {
       FailedAccounts: 2,
       _aws: { CloudWatchMetrics: [{ Namespace: 'AlternateContactsEnforcer', Metrics: [{ Name: 'FailedAccounts', Unit: 'Count' }] }] },
     });
+  });
+
+  it('sends the report once, and still returns it, when storing it fails', async () => {
+    documents.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    const { handler } = await loadReport();
+
+    const report = await handler({ plan, work }, lambdaContext);
+
+    expect(report.delivery).toEqual({ sns: 'SENT', slack: 'SENT' });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
   it('releases the claim of a new-account run that did not finish every account', async () => {
