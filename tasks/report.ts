@@ -7,7 +7,7 @@ import type { Report, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
 import { emitCountMetric, logger } from '#shared/powertools';
 import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
-import { releaseClaim } from '#shared/run-claim';
+import { releaseUnfinishedNewAccountRun } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
@@ -47,9 +47,7 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
   const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
 
-  // A new account that did not finish gets another chance: Control Tower's second event for it may run again.
-  const isNewAccountRun = plan.trigger === 'control-tower' || plan.trigger === 'organizations';
-  if (isNewAccountRun && summary.accountsFailed > 0) await releaseClaim(plan.claimKey);
+  if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
   const report: Report = { ...summary, delivery: await deliver(summary) };

@@ -38,6 +38,7 @@ export const TASKS = [
   'put-contacts',
   'record-result',
   'report',
+  'release-claim',
 ] as const;
 export type TaskName = (typeof TASKS)[number];
 
@@ -228,8 +229,9 @@ export class AlternateContactsEnforcer extends Construct {
     useRunTable('load-chunk', 'read');
     useRunTable('record-result', 'readWrite');
     useRunTable('report', 'readWrite');
-    // The report releases a run's idempotency claim when a new account could not finish, so its event can retry.
+    // Both release a run's idempotency claim when a new account could not finish, so its next event can run.
     useIdempotencyTable('report');
+    useIdempotencyTable('release-claim');
     fn.report.use(ENV.TOPIC_ARN, topic.topicArn, (f) => this.grantPublish(f));
     const slackSecretName = props.config.notifications.slackWebhookSecretName;
     if (slackWebhookSecret && slackSecretName) fn.report.use(ENV.SLACK_SECRET_NAME, slackSecretName, (f) => slackWebhookSecret.grantRead(f));

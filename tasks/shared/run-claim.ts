@@ -46,3 +46,11 @@ export async function releaseClaim(claimKey: string): Promise<void> {
   persistenceStore.configure({ config, keyPrefix: KEY_PREFIX });
   await persistenceStore.deleteRecord({ claimKey });
 }
+
+/**
+ * A new account's run that did not finish its account frees the claim: Control Tower's second event for the account
+ * may then get it done. Schedule and console runs keep theirs; the next night, or the operator, runs again anyway.
+ */
+export async function releaseUnfinishedNewAccountRun(plan: RunPlan): Promise<void> {
+  if (plan.trigger === 'control-tower' || plan.trigger === 'organizations') await releaseClaim(plan.claimKey);
+}

@@ -284,7 +284,7 @@ describe('least privilege', () => {
     const holders = (variable: string) => TASKS.filter((task) => variable in environmentOf(task));
 
     expect(holders(ENV.RUN_TABLE)).toEqual(['list-accounts', 'load-chunk', 'record-result', 'report']);
-    expect(holders(ENV.IDEMPOTENCY_TABLE)).toEqual(['resolve-targets', 'report']);
+    expect(holders(ENV.IDEMPOTENCY_TABLE)).toEqual(['resolve-targets', 'report', 'release-claim']);
   });
 
   it('lets load-chunk only read the run table', () => {
