@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
+import type { TaskCall } from '../../local/engine.ts';
 import { defaultOrganization, NEW_ACCOUNT_ID, ROOT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { calls, contactOf, EXAMPLE_CONFIG, notReadyFor, reconcile, serve, startHarness } from './harness.ts';
@@ -16,8 +17,13 @@ function withAccount(state: SimState, id: string, change: (account: SimState['ac
 
 describe('a reconciliation under adverse conditions, end to end', () => {
   let enforcer: LocalEnforcer;
+  /** Runs after each task, to change the world between two states of a run. */
+  let afterTask: ((call: TaskCall) => void) | undefined;
   beforeAll(async () => {
-    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG), speedup: SPEEDUP });
+    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG), speedup: SPEEDUP, onTask: (call) => afterTask?.(call) });
+  });
+  afterEach(() => {
+    afterTask = undefined;
   });
   afterAll(() => enforcer.close());
 
@@ -73,6 +79,25 @@ describe('a reconciliation under adverse conditions, end to end', () => {
 
     expect(second.counts.OPERATIONS).toMatchObject({ updated: 1 });
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'OPERATIONS')?.name).toBe('Workloads On-Call');
+  });
+
+  it('fails a run whose listing fails with that error, and lets the next event for the account run', async () => {
+    await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
+    const state = enforcer.simulator!.state;
+    const newAccount = state.accounts.find((a) => a.id === NEW_ACCOUNT_ID)!;
+    // The account vanishes from Organizations between the claim and the listing.
+    afterTask = ({ state: name }) => {
+      if (name === 'ResolveTargets') state.accounts = state.accounts.filter((a) => a !== newAccount);
+    };
+
+    const first = await enforcer.run(event('orgs-succeeded'));
+    afterTask = undefined;
+    state.accounts = [...state.accounts, newAccount];
+    const second = await reconcile(enforcer, event('ct-succeeded'));
+
+    expect(first).toMatchObject({ status: 'FAILED', error: { message: expect.stringContaining('MalformedInputError') } });
+    expect(second.accountsProcessed).toBe(1);
+    expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
   });
 
   it('completes a new account on the second event when the first gave up because it was not ready', async () => {

@@ -3,6 +3,7 @@ import { type EnforcerConfig, loadConfig } from '#shared/config';
 import type { Contact, ContactType } from '#shared/contacts';
 import type { Report } from '#shared/model';
 import { startLocalEnforcer, type LocalEnforcer } from '../../local/enforcer.ts';
+import type { TaskCall } from '../../local/engine.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 
@@ -15,6 +16,7 @@ export interface HarnessOptions {
   readonly config?: EnforcerConfig;
   readonly quotaScale?: number;
   readonly speedup?: number;
+  readonly onTask?: (call: TaskCall) => void;
 }
 
 /** The whole product in-process: local engine + real tasks + simulator + dynalite, in memory. */
@@ -28,6 +30,7 @@ export async function startHarness(options: HarnessOptions): Promise<LocalEnforc
     quotaScale: options.quotaScale,
     latencyMs: 1,
     logLevel: 'ERROR',
+    onTask: options.onTask,
   });
 }
 
