@@ -228,10 +228,10 @@ describe('list-accounts', () => {
   });
 
   it.each([
-    [3, 5],
-    [2, 7],
-    [1, 15],
-  ])('derives a concurrency that keeps %i parallel Gets per account within the burst of 15', async (types, expected) => {
+    [3, 2],
+    [2, 4],
+    [1, 8],
+  ])('derives a concurrency that keeps %i parallel Gets and Puts per account within the bursts of 15 and 8', async (types, expected) => {
     mockOrganization({});
     const contacts = Object.fromEntries(Object.entries(CONTACTS).slice(0, types));
 
