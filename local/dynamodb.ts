@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ListTablesCommand, paginateScan, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 
 /** The two tables the stack creates, with the same keys and TTL attributes. */
 export const TABLES = {
-  run: { name: 'alternate-contacts-runs', keys: [['runId', 'HASH'], ['item', 'RANGE']], ttl: 'expiresAt' },
-  idempotency: { name: 'alternate-contacts-idempotency', keys: [['id', 'HASH']], ttl: 'expiration' },
+  run: { name: 'alternate-contacts-runs', keys: [[RUN_TABLE.partitionKey, 'HASH'], [RUN_TABLE.sortKey, 'RANGE']], ttl: RUN_TABLE.timeToLive },
+  idempotency: { name: 'alternate-contacts-idempotency', keys: [[IDEMPOTENCY_TABLE.partitionKey, 'HASH']], ttl: IDEMPOTENCY_TABLE.timeToLive },
 } as const;
 
 /**

@@ -78,7 +78,6 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     [ENV.ENFORCER_ACCOUNT_ID]: enforcerAccountId,
     POWERTOOLS_SERVICE_NAME: 'alternate-contacts-enforcer',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
-    POWERTOOLS_METRICS_NAMESPACE: 'AlternateContactsEnforcer',
     // CloudWatch reads metrics from Lambda's log; on a laptop they would only clutter the report.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });

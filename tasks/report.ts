@@ -5,7 +5,8 @@ import { loadConfig } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { Report, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { emitCountMetric, logger } from '#shared/powertools';
+import { emitCountMetric, FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
+import { logger } from '#shared/powertools';
 import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
 import { releaseUnfinishedNewAccountRun } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
@@ -51,7 +52,7 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
   const report: Report = { ...summary, delivery: await deliver(summary) };
-  emitCountMetric('FailedAccounts', report.accountsFailed);
+  emitCountMetric(FAILED_ACCOUNTS_METRIC, report.accountsFailed);
   await putReport(plan.runId, report).catch((error: unknown) =>
     logger.error('Report not stored; it is the execution output, and every account result is in the run table', { error: describeError(error) }),
   );

@@ -19,6 +19,8 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { ENV } from '#shared/env';
+import { FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
+import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
@@ -47,8 +49,6 @@ const pascalCase = (kebab: string): string => kebab.replace(/(^|-)([a-z])/g, (_m
 /** The ASL's substitution for a task's function ARN: `${GetContactsFunctionArn}` for get-contacts. */
 export const functionArnSubstitution = (task: TaskName): string => `${pascalCase(task)}FunctionArn`;
 
-/** How the report task publishes the number of accounts a run could not bring into line: EMF, without dimensions. */
-export const FAILED_ACCOUNTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'FailedAccounts' };
 
 // The two tasks that see the whole organization at once. At 10,000 accounts list-accounts pages through
 // Organizations (a few requests a second) and report reads every result back; the rest handle one account or chunk.
@@ -121,15 +121,14 @@ export class AlternateContactsEnforcer extends Construct {
     };
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
       ...tableDefaults,
-      // The attribute names Powertools' DynamoDB persistence layer uses by default.
-      partitionKey: { name: 'id', type: AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
+      partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.timeToLive,
     });
     this.runTable = new Table(this, 'RunTable', {
       ...tableDefaults,
-      partitionKey: { name: 'runId', type: AttributeType.STRING },
-      sortKey: { name: 'item', type: AttributeType.STRING },
-      timeToLiveAttribute: 'expiresAt',
+      partitionKey: { name: RUN_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: RUN_TABLE.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: RUN_TABLE.timeToLive,
     });
 
     this.topicKey = new Key(this, 'ReportTopicKey', { enableKeyRotation: true, description: 'Alternate Contacts Enforcer report topic' });

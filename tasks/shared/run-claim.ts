@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { ENV, requiredEnv } from './env.ts';
 import { TransientError } from './errors.ts';
 import type { RunPlan } from './model.ts';
+import { IDEMPOTENCY_TABLE } from './tables.ts';
 
 /**
  * A run claims its trigger (the claim key) once, with Powertools idempotency: a second delivery of the same event
@@ -20,7 +21,11 @@ const KEY_PREFIX = 'run-claim';
 // Longer than any run lasts, and short enough that the nightly schedule's ids never pile up.
 const CLAIM_SECONDS = 6 * 60 * 60;
 
-const persistenceStore = new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.IDEMPOTENCY_TABLE) });
+const persistenceStore = new DynamoDBPersistenceLayer({
+  tableName: requiredEnv(ENV.IDEMPOTENCY_TABLE),
+  keyAttr: IDEMPOTENCY_TABLE.partitionKey,
+  expiryAttr: IDEMPOTENCY_TABLE.timeToLive,
+});
 const config = new IdempotencyConfig({ eventKeyJmesPath: 'claimKey', expiresAfterSeconds: CLAIM_SECONDS });
 
 const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, { persistenceStore, config, keyPrefix: KEY_PREFIX });

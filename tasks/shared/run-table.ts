@@ -3,11 +3,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, P
 import { ENV, requiredEnv } from './env.ts';
 import { TransientError } from './errors.ts';
 import type { AccountResult, Report, TargetAccount } from './model.ts';
+import { RUN_TABLE } from './tables.ts';
 
-/**
- * The run table: one partition per run (`runId`), one item per chunk of planned accounts, per account result and for
- * the report. Items expire after 90 days through the `expiresAt` TTL attribute.
- */
+/** The run table (tables.ts): items expire after 90 days through its TTL attribute. */
 const tableName = requiredEnv(ENV.RUN_TABLE);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
@@ -22,15 +20,23 @@ const ACCOUNT_PREFIX = 'ACCOUNT#';
 const REPORT_ITEM = 'REPORT';
 
 const chunkItem = (chunk: number) => `${CHUNK_PREFIX}${String(chunk).padStart(6, '0')}`;
-const expiresAt = () => Math.floor(Date.now() / 1000) + RETENTION_SECONDS;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
+const { partitionKey, sortKey, timeToLive } = RUN_TABLE;
+
+/** One run table item: the keys and the expiry, plus what it holds. */
+const runItem = (runId: string, item: string, content: Record<string, unknown>) => ({
+  [partitionKey]: runId,
+  [sortKey]: item,
+  ...content,
+  [timeToLive]: Math.floor(Date.now() / 1000) + RETENTION_SECONDS,
+});
 
 /** Stores the plan's chunks (chunk n holds chunks[n]); items DynamoDB leaves unprocessed are sent again with backoff. */
 export async function writeChunks(runId: string, chunks: readonly (readonly TargetAccount[])[]): Promise<void> {
   const requests: WriteRequest[] = chunks.map((accounts, chunk) => ({
-    PutRequest: { Item: { runId, item: chunkItem(chunk), accounts, expiresAt: expiresAt() } },
+    PutRequest: { Item: runItem(runId, chunkItem(chunk), { accounts }) },
   }));
   for (let start = 0; start < requests.length; start += BATCH_SIZE) {
     await writeBatch(requests.slice(start, start + BATCH_SIZE));
@@ -49,19 +55,19 @@ async function writeBatch(requests: WriteRequest[]): Promise<void> {
 }
 
 export async function loadChunk(runId: string, chunk: number): Promise<TargetAccount[]> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { runId, item: chunkItem(chunk) }, ConsistentRead: true }));
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { [partitionKey]: runId, [sortKey]: chunkItem(chunk) }, ConsistentRead: true }));
   if (!Item) throw new Error(`Run ${runId} has no chunk ${chunk}`);
   return Item['accounts'] as TargetAccount[];
 }
 
 export async function putResult(runId: string, result: AccountResult): Promise<void> {
   await documents.send(
-    new PutCommand({ TableName: tableName, Item: { runId, item: `${ACCOUNT_PREFIX}${result.accountId}`, result, expiresAt: expiresAt() } }),
+    new PutCommand({ TableName: tableName, Item: runItem(runId, `${ACCOUNT_PREFIX}${result.accountId}`, { result }) }),
   );
 }
 
 export async function putReport(runId: string, report: Report): Promise<void> {
-  await documents.send(new PutCommand({ TableName: tableName, Item: { runId, item: REPORT_ITEM, report, expiresAt: expiresAt() } }));
+  await documents.send(new PutCommand({ TableName: tableName, Item: runItem(runId, REPORT_ITEM, { report }) }));
 }
 
 export async function listResults(runId: string): Promise<AccountResult[]> {
@@ -79,8 +85,9 @@ async function queryItems(runId: string, prefix: string): Promise<Record<string,
     { client: documents },
     {
       TableName: tableName,
-      KeyConditionExpression: 'runId = :runId AND begins_with(#item, :prefix)',
-      ExpressionAttributeNames: { '#item': 'item' },
+      // `item` is a DynamoDB reserved word, so both keys go through placeholders.
+      KeyConditionExpression: '#run = :runId AND begins_with(#item, :prefix)',
+      ExpressionAttributeNames: { '#run': partitionKey, '#item': sortKey },
       ExpressionAttributeValues: { ':runId': runId, ':prefix': prefix },
       ConsistentRead: true,
     },
