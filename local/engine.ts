@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { functionArnSubstitution, TASKS } from '../infra/tasks.ts';
 
 /**
  * Runs statemachine/enforcer.asl.json (the very file that deploys) in aws-local-stepfunctions, with each Task state
@@ -27,13 +28,8 @@ interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-const FUNCTION_PLACEHOLDER = /^\$\{(\w+)FunctionArn\}$/;
-
-/** `${GetContactsFunctionArn}` names the handler file tasks/get-contacts.ts. */
-export function taskFileFor(resource: string): string | undefined {
-  const name = FUNCTION_PLACEHOLDER.exec(resource)?.[1];
-  return name?.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase());
-}
+/** `${GetContactsFunctionArn}` → get-contacts: the task whose handler a Task state's Resource names. */
+const TASK_OF_RESOURCE = new Map(TASKS.map((task) => [`\${${functionArnSubstitution(task)}}`, task]));
 
 /** Every state of the definition, nested Map processors included (state names are unique machine-wide). */
 export function allStates(definition: AslDefinition): [string, AslState][] {
@@ -109,10 +105,10 @@ export async function createEngine(options: EngineOptions) {
   const functionArns: Record<string, string> = {};
   const handlers: NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']> = {};
   for (const [state, { Type, Resource }] of allStates(raw)) {
-    const file = Type === 'Task' && Resource ? taskFileFor(Resource) : undefined;
-    if (!file || !Resource) continue;
-    const key = Resource.slice(2, -1);
-    functionArns[key] = `arn:aws:lambda:us-east-1:${options.accountId}:function:alternate-contacts-${file}`;
+    if (Type !== 'Task' || !Resource) continue;
+    const file = TASK_OF_RESOURCE.get(Resource);
+    if (!file) throw new Error(`Task state ${state} names ${Resource}, which is no task in infra/tasks.ts`);
+    functionArns[functionArnSubstitution(file)] = `arn:aws:lambda:us-east-1:${options.accountId}:function:alternate-contacts-${file}`;
     const module = (await import(join(TASKS_DIR, `${file}.ts`))) as { handler: Handler };
     handlers[state] = invoke(state, `alternate-contacts-${file}`, module.handler, options.onTask);
   }

@@ -26,28 +26,11 @@ import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
+import { functionArnSubstitution, pascalCase, TASKS, type TaskName } from '../tasks.ts';
 
 /** The state machine that deploys is the file the tests execute. */
 export const ASL_FILE = fileURLToPath(new URL('../../statemachine/enforcer.asl.json', import.meta.url));
 
-/** One Lambda function per task; each is `tasks/<name>.ts`. */
-export const TASKS = [
-  'resolve-targets',
-  'list-accounts',
-  'load-chunk',
-  'get-contacts',
-  'compare-contacts',
-  'put-contacts',
-  'record-result',
-  'report',
-  'release-claim',
-] as const;
-export type TaskName = (typeof TASKS)[number];
-
-const pascalCase = (kebab: string): string => kebab.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase());
-
-/** The ASL's substitution for a task's function ARN: `${GetContactsFunctionArn}` for get-contacts. */
-export const functionArnSubstitution = (task: TaskName): string => `${pascalCase(task)}FunctionArn`;
 
 
 // The two tasks that see the whole organization at once. At 10,000 accounts list-accounts pages through

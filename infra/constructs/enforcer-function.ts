@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/env';
+import type { TaskName } from '../tasks.ts';
 
 /** The service name Powertools Logger uses in every log line. */
 export const SERVICE_NAME = 'alternate-contacts-enforcer';
@@ -22,7 +23,7 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
 
 export interface EnforcerFunctionProps {
   /** The handler file under tasks/, without `.ts`, e.g. `get-contacts`; it exports `handler`. */
-  readonly task: string;
+  readonly task: TaskName;
   /** The validated configuration as a JSON file on the synth machine; copied next to the bundle. */
   readonly configFile: string;
   /**

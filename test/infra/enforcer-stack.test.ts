@@ -3,7 +3,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env';
-import { ASL_FILE, functionArnSubstitution, TASKS, type TaskName } from '../../infra/constructs/alternate-contacts-enforcer.ts';
+import { ASL_FILE } from '../../infra/constructs/alternate-contacts-enforcer.ts';
+import { functionArnSubstitution, TASKS, type TaskName } from '../../infra/tasks.ts';
 import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 const MANAGED_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'];
