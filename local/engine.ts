@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { failureReason } from '#shared/account-result';
 import { functionArnSubstitution, TASKS } from '../infra/tasks.ts';
 
 /**
@@ -88,6 +89,7 @@ export interface EngineOptions {
 export interface Execution {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly output?: unknown;
+  /** The failing state's error: its name, and `Name: message` as a report would show it. */
   readonly error?: { readonly name: string; readonly message: string };
 }
 
@@ -134,8 +136,9 @@ export async function createEngine(options: EngineOptions) {
       try {
         return { status: 'SUCCEEDED', output: await execution.result };
       } catch (error) {
-        const { name, message } = error as Error;
-        return { status: 'FAILED', error: { name, message } };
+        // The engine wraps the failing state's error; AWS reports that error itself, with its cause.
+        const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
+        return { status: 'FAILED', error: { name: failure.name, message: failureReason({ Error: failure.name, Cause: failure.message }) } };
       }
     },
   };

@@ -178,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
     const execution = await enforcer.run(input);
     if (process.stderr.isTTY && accountCount) process.stderr.write('\n');
     if (execution.status === 'FAILED') {
-      console.error(`Run failed: ${execution.error?.name}: ${causeOf(execution.error?.message)}`);
+      console.error(`Run failed: ${execution.error?.message}`);
       return 1;
     }
     const output = execution.output as Report | { plan: { status: string; reason?: string } };
@@ -193,15 +193,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     if (enforcer.simulator) saveState(stateFile, enforcer.simulator.state);
     await enforcer.close();
-  }
-}
-
-/** A task's error message is Lambda's {errorType, errorMessage} JSON; show the message. */
-function causeOf(message = ''): string {
-  try {
-    return (JSON.parse(message) as { errorMessage?: string }).errorMessage ?? message;
-  } catch {
-    return message;
   }
 }
 

@@ -80,6 +80,7 @@ describe('npm start', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain('accountIds');
+    expect(stderr).toContain('Run failed: MalformedInputError: accountIds.0: must be a 12-digit account id');
     const saved = JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
     expect(saved.accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
   });
