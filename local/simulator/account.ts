@@ -116,6 +116,7 @@ export function accountService(sim: Sim): Service {
       const accountId = stringInput(call, 'AccountId');
       return accountId ?? call.caller.accountId;
     },
+    isStandalone: (call) => stringInput(call, 'AccountId') === undefined,
     quotaOf: (op) => QUOTAS[op],
     handle,
   };

@@ -143,7 +143,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const operation = `${serviceName}:${op}`;
       const caller = callerOf(accessKeyId);
       const call = { caller: caller ?? { accountId: '', arn: '' }, region, input };
-      recorder.call(operation, caller?.accountId, caller && service.targetOf(op, call));
+      const target = caller && service.targetOf(op, call);
+      recorder.call(operation, caller?.accountId, target);
+      if (target && service.isStandalone?.(call)) recorder.standalone(target);
       const latency = typeof latencyMs === 'number' ? latencyMs : (latencyMs[serviceName] ?? 0);
       if (latency > 0) await sleep(latency);
       if (!caller) {

@@ -6,6 +6,8 @@ export interface SimStats {
   readonly byCaller: Record<string, number>;
   /** Requests per account acted on (AccountId, ChildId, an assumed role's account, or the caller in standalone context), per operation. */
   readonly byTarget: Record<string, Record<string, number>>;
+  /** Account API requests in standalone context (no AccountId), per account acted on: how each account was reached. */
+  readonly standalone: Record<string, number>;
   /** Requests refused with TooManyRequestsException, per operation. */
   readonly throttled: Record<string, number>;
   /** Error responses per error code, throttles included. */
@@ -20,13 +22,17 @@ export class StatsRecorder {
   private stats: SimStats = StatsRecorder.empty();
 
   private static empty(): SimStats {
-    return { calls: {}, byCaller: {}, byTarget: {}, throttled: {}, errors: {} };
+    return { calls: {}, byCaller: {}, byTarget: {}, standalone: {}, throttled: {}, errors: {} };
   }
 
   call(operation: string, caller: string | undefined, target: string | undefined): void {
     increment(this.stats.calls, operation);
     if (caller) increment(this.stats.byCaller, caller);
     if (target) increment((this.stats.byTarget[target] ??= {}), operation);
+  }
+
+  standalone(target: string): void {
+    increment(this.stats.standalone, target);
   }
 
   throttled(operation: string): void {

@@ -70,3 +70,11 @@ export function notReadyFor(enforcer: LocalEnforcer, accountId: string, ms: numb
   account.joinedAt = new Date().toISOString();
   account.readyAt = new Date(enforcer.simulator!.simulatedNow() + ms).toISOString();
 }
+
+/** Account API calls on an account, and how many of them came in standalone context (no AccountId). */
+export function accountApiCalls(enforcer: LocalEnforcer, accountId: string): { all: number; standalone: number } {
+  const stats = enforcer.simulator!.stats();
+  const onAccount = stats.byTarget[accountId] ?? {};
+  const all = Object.entries(onAccount).reduce((sum, [action, count]) => sum + (action.startsWith('account:') ? count : 0), 0);
+  return { all, standalone: stats.standalone[accountId] ?? 0 };
+}

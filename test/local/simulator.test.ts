@@ -468,13 +468,22 @@ describe('state and statistics', () => {
     });
   });
 
+  it('counts the Account API calls made in standalone context, per account acted on', async () => {
+    await start();
+
+    await account(MANAGEMENT).send(put(undefined));
+    await account(MANAGEMENT).send(get(MEMBER, 'BILLING')).catch(() => undefined);
+
+    expect(sim!.stats().standalone).toEqual({ [MANAGEMENT]: 1 });
+  });
+
   it('forgets the statistics on resetStats', async () => {
     await start();
     await account(MANAGEMENT).send(get(MEMBER, 'BILLING'));
 
     sim!.resetStats();
 
-    expect(sim!.stats()).toEqual({ calls: {}, byCaller: {}, byTarget: {}, throttled: {}, errors: {} });
+    expect(sim!.stats()).toEqual({ calls: {}, byCaller: {}, byTarget: {}, standalone: {}, throttled: {}, errors: {} });
   });
 
   it('never writes to the state object it was given', async () => {
