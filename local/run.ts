@@ -94,7 +94,7 @@ function parseCommandLine(argv: string[]) {
 
 type Options = ReturnType<typeof parseCommandLine>;
 
-/** The execution input: the event file, the console JSON, or `{}`; --dry-run joins console input as its dryRun. */
+/** The execution input: the event file, the console JSON, or `{}`. */
 function executionInput(options: Options): unknown {
   if (options.event) {
     try {
@@ -103,16 +103,11 @@ function executionInput(options: Options): unknown {
       throw new UsageError(`--event: cannot read ${options.event} as JSON: ${(error as Error).message}`);
     }
   }
-  let input: unknown = {};
-  if (options.input) {
-    try {
-      input = JSON.parse(options.input);
-    } catch {
-      throw new UsageError(`--input: not JSON: ${options.input}`);
-    }
+  try {
+    return options.input ? JSON.parse(options.input) : {};
+  } catch {
+    throw new UsageError(`--input: not JSON: ${options.input}`);
   }
-  const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
-  return options['dry-run'] && isObject ? { ...(input as object), dryRun: true } : input;
 }
 
 /**
