@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { type EnforcerConfig, loadConfig } from '#shared/config';
 import type { Contact, ContactType } from '#shared/contacts';
 import type { Report } from '#shared/model';
@@ -71,10 +72,10 @@ export function notReadyFor(enforcer: LocalEnforcer, accountId: string, ms: numb
   account.readyAt = new Date(enforcer.simulator!.simulatedNow() + ms).toISOString();
 }
 
-/** Account API calls on an account, and how many of them came in standalone context (no AccountId). */
-export function accountApiCalls(enforcer: LocalEnforcer, accountId: string): { all: number; standalone: number } {
+/** Asserts the account was reached through the Account API, and only in standalone context (never with AccountId). */
+export function expectOnlyStandaloneCalls(enforcer: LocalEnforcer, accountId: string): void {
   const stats = enforcer.simulator!.stats();
-  const onAccount = stats.byTarget[accountId] ?? {};
-  const all = Object.entries(onAccount).reduce((sum, [action, count]) => sum + (action.startsWith('account:') ? count : 0), 0);
-  return { all, standalone: stats.standalone[accountId] ?? 0 };
+  const all = Object.entries(stats.byTarget[accountId] ?? {}).reduce((sum, [action, count]) => sum + (action.startsWith('account:') ? count : 0), 0);
+  expect(all, `Account API calls on ${accountId}`).toBeGreaterThan(0);
+  expect(stats.standalone[accountId] ?? 0, `standalone calls on ${accountId}`).toBe(all);
 }
