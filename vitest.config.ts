@@ -1,11 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+// Tuned for the 2-core machines this project is tested on (README, "Testing").
+const shared = {
+  setupFiles: ['test/setup.ts'],
+  // End-to-end runs drive the local engine and the simulator through real retries.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup.ts'],
-    // End-to-end runs drive the local engine and the simulator through real retries.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // The type check runs beside the tests and fails the run on a type error (test/type-check.ts).
+    globalSetup: ['test/type-check.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          // The infra files share one module graph, so test/infra/synth.ts synthesizes each context once per run.
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'unit-and-e2e',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/infra/**'],
+          // Each file keeps its own module graph: the tasks read their environment and build their clients at import,
+          // and every end-to-end file starts its own simulator with its own environment.
+          isolate: true,
+        },
+      },
+    ],
   },
 });

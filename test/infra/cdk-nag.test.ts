@@ -1,7 +1,7 @@
 import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { buildApp, DELEGATED, STACK_IDS } from './synth.ts';
+import { buildApp, DELEGATED, freshApp, STACK_IDS } from './synth.ts';
 
 const TOPOLOGIES = {
   'single account': {},
@@ -30,7 +30,7 @@ describe('cdk-nag AWS Solutions checks', () => {
   });
 
   it('fail the synth on a finding nobody acknowledged', () => {
-    const app = buildApp();
+    const app = freshApp();
     const stack = app.node.findChild(STACK_IDS.enforcer) as Stack;
     new Role(stack, 'CarelessRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),

@@ -15,10 +15,29 @@ export const MANAGEMENT_ACCOUNT = '111111111111';
 export const ENFORCER_ACCOUNT = '333333333333';
 export const ORGANIZATION = 'o-a1b2c3d4e5';
 
-/** Builds the app from config/alternate-contacts.yaml plus `context`, skipping esbuild (the tests read templates only). */
-export function buildApp(context: Record<string, unknown> = {}): App {
+/** Builds a new app from config/alternate-contacts.yaml plus `context`, skipping esbuild (the tests read templates only). */
+export function freshApp(context: Record<string, unknown> = {}): App {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   buildEnforcerApp(app);
+  return app;
+}
+
+// Synthesis is most of an infra test's time, and most tests only read a template. The infra test files share one
+// module instance (vitest.config.ts: the infra project does not isolate them), so each context is synthesized once
+// per test run, whichever file asks first.
+const shared = new Map<string, App>();
+
+/**
+ * The app for `context`, built once per test run and shared: read it, never change it (a test that adds constructs
+ * takes a freshApp). A context that fails to build throws again on every call.
+ */
+export function buildApp(context: Record<string, unknown> = {}): App {
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+  let app = shared.get(key);
+  if (!app) {
+    app = freshApp(context);
+    shared.set(key, app);
+  }
   return app;
 }
 

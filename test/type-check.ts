@@ -1,0 +1,23 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/**
+ * Runs `tsc --noEmit` beside the test files instead of before them, and fails the run on a type error: the check and
+ * the tests share the machine's cores instead of waiting for each other. Incremental, so a second run rechecks only
+ * what changed (the build info lives in node_modules/.cache, which git ignores).
+ */
+export default function typeCheck() {
+  const tscPath = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const tsc = spawn(process.execPath, [tscPath, '--noEmit', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/tsc/tsbuildinfo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  tsc.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  tsc.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exitCode = new Promise<number | null>((resolve) => tsc.on('close', resolve));
+
+  return async function teardown() {
+    const code = await exitCode;
+    if (code === 0) return;
+    console.error(`Type check failed (tsc --noEmit exited ${code}):\n${output}`);
+    process.exitCode = 1;
+  };
+}
