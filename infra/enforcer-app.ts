@@ -39,7 +39,7 @@ export function buildEnforcerApp(app: App): void {
       deployment: delegated,
     });
     // `cdk deploy --all` order only (no references cross accounts): the delegated administrator is registered first.
-    enforcer.addDependency(managementStack);
+    enforcer.addStackDependency(managementStack);
   }
   if (config.triggers.controlTower && deployment.controlTowerHomeRegion !== HOME_REGION) {
     const forwarder = new ControlTowerForwarderStack(app, STACK_IDS.controlTowerForwarder, {
@@ -49,7 +49,7 @@ export function buildEnforcerApp(app: App): void {
       targetAccountId: delegated?.enforcerAccountId ?? deployment.managementAccountId,
       targetEventBusName: delegated ? NAMES.eventBus : 'default',
     });
-    forwarder.addDependency(enforcer);
+    forwarder.addStackDependency(enforcer);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
