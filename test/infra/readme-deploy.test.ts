@@ -79,7 +79,11 @@ beforeAll(async () => {
   const env = offlineAwsEnvironment(Object.keys(PROFILE_ACCOUNTS), endpoint);
   // One synthesis per distinct context, not per line: the CLI reads the assembly directory with --app. Each context's
   // CLI runs start as soon as its assembly exists, so they overlap the next synthesis.
-  const byContext = Map.groupBy(deployLines, (line) => JSON.stringify({ ...WIDEST_CONTEXT, ...line.context }));
+  const byContext = new Map<string, DeployLine[]>();
+  for (const line of deployLines) {
+    const context = JSON.stringify({ ...WIDEST_CONTEXT, ...line.context });
+    byContext.set(context, [...(byContext.get(context) ?? []), line]);
+  }
   const started: Promise<void>[] = [];
   for (const [context, lines] of byContext) {
     const assembly = buildApp(JSON.parse(context) as Record<string, unknown>).synth().directory;
