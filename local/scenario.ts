@@ -89,7 +89,8 @@ function organizationShell(config: EnforcerConfig): SimState {
     delegatedAdministrators: [{ accountId: SECURITY_ACCOUNT_ID, servicePrincipal: 'account.amazonaws.com' }],
     trustedAccess: true,
     featureSet: 'ALL',
-    // AWS attaches FullAWSAccess to the root when SCPs are enabled; it is what the explicit denies subtract from.
+    // AWS attaches FullAWSAccess to the root, every OU and every account when SCPs are enabled (withFullAwsAccess
+    // completes the list once the scenario's OUs and accounts exist); it is what the explicit denies subtract from.
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
     policies: [
       {
@@ -201,6 +202,13 @@ export function defaultOrganization(config: EnforcerConfig, options: DefaultOrga
     account(CLOSING_ACCOUNT_ID, 'old-marketing', SANDBOX_OU_ID, joinedLongAgo(5), 'PENDING_CLOSURE'),
     ...QUARANTINED_ACCOUNT_IDS.map((id, i) => account(id, `quarantined-${i + 1}`, QUARANTINE_OU_ID, joinedLongAgo(7 + i))),
   );
+  return withFullAwsAccess(state);
+}
+
+/** FullAWSAccess on every root, OU and account, as AWS attaches it to each new one. */
+function withFullAwsAccess(state: SimState): SimState {
+  const everything = [...state.roots.map((r) => r.id), ...state.organizationalUnits.map((ou) => ou.id), ...state.accounts.map((a) => a.id)];
+  for (const policy of state.policies ?? []) if (policy.id === FULL_AWS_ACCESS_POLICY_ID) policy.targets = everything;
   return state;
 }
 
@@ -285,5 +293,5 @@ export function generatedOrganization(config: EnforcerConfig, n: number, seed: n
     created.contacts = seededContacts(config, id, paths(parentId), [securitySeed(), otherSeed(), otherSeed()], index);
     state.accounts.push(created);
   }
-  return state;
+  return withFullAwsAccess(state);
 }
