@@ -91,6 +91,16 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
     }
     return principals;
   });
+  // FullAWSAccess is attached everywhere: each document is read once, whatever the number of targets.
+  const documents = new Map<string, Promise<string>>();
+  const documentOf = (policyId: string) => {
+    let read = documents.get(policyId);
+    if (!read) {
+      read = organizations.send(new DescribePolicyCommand({ PolicyId: policyId })).then(({ Policy: policy }) => policy?.Content ?? '');
+      documents.set(policyId, read);
+    }
+    return read;
+  };
   const policiesOn = new Map<string, Promise<AttachedPolicy[]>>();
   const policiesFor = (targetId: string) => {
     let read = policiesOn.get(targetId);
@@ -98,10 +108,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
       read = (async () => {
         const attached: AttachedPolicy[] = [];
         for await (const page of paginateListPoliciesForTarget({ client: organizations }, { TargetId: targetId, Filter: 'SERVICE_CONTROL_POLICY' })) {
-          for (const summary of page.Policies ?? []) {
-            const { Policy: policy } = await organizations.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
-            attached.push({ id: summary.Id ?? '', name: summary.Name ?? '', content: policy?.Content ?? '' });
-          }
+          for (const summary of page.Policies ?? []) attached.push({ id: summary.Id ?? '', name: summary.Name ?? '', content: await documentOf(summary.Id ?? '') });
         }
         return attached;
       })();
@@ -173,16 +180,20 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
     }],
     ['delegated-admin', async () => {
       if (!delegated) return skipped('delegated-admin', 'single topology: no delegated administrator is needed');
+      const register = `aws organizations register-delegated-administrator --account-id ${deployment.enforcerAccountId} --service-principal ${ACCOUNT_SERVICE_PRINCIPAL} (management account)`;
       const admins: string[] = [];
-      for await (const page of paginateListDelegatedAdministrators({ client: organizations }, { ServicePrincipal: ACCOUNT_SERVICE_PRINCIPAL })) {
-        admins.push(...(page.DelegatedAdministrators ?? []).map((admin) => admin.Id ?? ''));
+      try {
+        for await (const page of paginateListDelegatedAdministrators({ client: organizations }, { ServicePrincipal: ACCOUNT_SERVICE_PRINCIPAL })) {
+          admins.push(...(page.DelegatedAdministrators ?? []).map((admin) => admin.Id ?? ''));
+        }
+      } catch (error) {
+        // Organizations answers a member that is no delegated administrator at all with AccessDenied: from the
+        // enforcer account itself, that refusal is the finding.
+        if (!(error instanceof Error && /AccessDenied/.test(error.name)) || (await caller()) !== deployment.enforcerAccountId) throw error;
+        return fail('delegated-admin', `Organizations refuses ListDelegatedAdministrators to ${deployment.enforcerAccountId}: it is no delegated administrator (or its role lacks organizations:ListDelegatedAdministrators)`, register);
       }
       if (admins.includes(deployment.enforcerAccountId ?? '')) return pass('delegated-admin', `${deployment.enforcerAccountId} is the registered delegated administrator for ${ACCOUNT_SERVICE_PRINCIPAL}`);
-      return fail(
-        'delegated-admin',
-        `${deployment.enforcerAccountId} is not a delegated administrator for ${ACCOUNT_SERVICE_PRINCIPAL} (registered: ${admins.join(', ') || 'none'})`,
-        `aws organizations register-delegated-administrator --account-id ${deployment.enforcerAccountId} --service-principal ${ACCOUNT_SERVICE_PRINCIPAL} (management account)`,
-      );
+      return fail('delegated-admin', `${deployment.enforcerAccountId} is not a delegated administrator for ${ACCOUNT_SERVICE_PRINCIPAL} (registered: ${admins.join(', ') || 'none'})`, register);
     }],
     ['account-api-organization', async () => {
       const self = await caller();
