@@ -1,15 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * The pinned CDK CLI (node_modules/aws-cdk), run against a synthesized cloud assembly with nothing able to reach AWS:
  * fake profiles, and every endpoint and proxy pointed at a local port that refuses connections.
  */
 
-const CDK_CLI = 'node_modules/aws-cdk/bin/cdk';
+const CDK_CLI_MAIN = 'node_modules/aws-cdk/lib/index.js';
 
 /** A port on 127.0.0.1 that nothing listens on: taken from the OS, then released. */
 export async function refusingEndpoint(): Promise<string> {
@@ -42,17 +42,41 @@ export function offlineAwsEnvironment(profiles: readonly string[], endpoint: str
 }
 
 export interface CliRun {
-  readonly exitCode: number;
+  /** What the CLI threw or returned: a deploy that reached no AWS fails. */
+  readonly failure?: string;
   readonly output: string;
 }
 
-export function runCdk(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CDK_CLI, ...args], { env, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ exitCode, output: `${stdout}${stderr}` });
-    });
-  });
+/**
+ * The CLI's own entry point (what bin/cdk runs), loaded once and run in this process: one CLI load for every line
+ * instead of one Node.js process per line. Its output is captured, and `env` replaces the environment while it runs.
+ * Runs must not overlap: the capture and the environment are process-wide.
+ */
+export async function runCdk(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  // By path: the package's exports map hides lib/, which bin/cdk itself requires.
+  const { exec } = createRequire(import.meta.url)(resolve(CDK_CLI_MAIN)) as { exec: (args: string[]) => Promise<number | void> };
+  const savedEnv = { ...process.env };
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  let output = '';
+  const capture = ((chunk: string | Uint8Array) => {
+    output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, env);
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    const code = await exec([...args]);
+    return { failure: code ? `exit code ${code}` : undefined, output };
+  } catch (error) {
+    return { failure: error instanceof Error ? error.message : String(error), output };
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    for (const name of Object.keys(process.env)) delete process.env[name];
+    Object.assign(process.env, savedEnv);
+  }
 }
 
 /** Each stack's environment (aws://account/region) in a cloud assembly directory. */

@@ -77,22 +77,15 @@ const runs = new Map<string, { run: CliRun; assembly: string }>();
 beforeAll(async () => {
   const endpoint = await refusingEndpoint();
   const env = offlineAwsEnvironment(Object.keys(PROFILE_ACCOUNTS), endpoint);
-  // One synthesis per distinct context, not per line: the CLI reads the assembly directory with --app. Each context's
-  // CLI runs start as soon as its assembly exists, so they overlap the next synthesis.
-  const byContext = new Map<string, DeployLine[]>();
+  // One synthesis per distinct context, not per line: the CLI reads the assembly directory with --app.
+  const assemblies = new Map<string, string>();
   for (const line of deployLines) {
     const context = JSON.stringify({ ...WIDEST_CONTEXT, ...line.context });
-    byContext.set(context, [...(byContext.get(context) ?? []), line]);
+    const assembly = assemblies.get(context) ?? buildApp(JSON.parse(context) as Record<string, unknown>).synth().directory;
+    assemblies.set(context, assembly);
+    const run = await runCdk(['deploy', ...line.words, '--app', assembly, '--require-approval', 'never', '--no-notices', '-v'], env);
+    runs.set(line.line, { run, assembly });
   }
-  const started: Promise<void>[] = [];
-  for (const [context, lines] of byContext) {
-    const assembly = buildApp(JSON.parse(context) as Record<string, unknown>).synth().directory;
-    for (const line of lines) {
-      const args = ['deploy', ...line.words, '--app', assembly, '--require-approval', 'never', '--no-notices', '-v'];
-      started.push(runCdk(args, env).then((run) => void runs.set(line.line, { run, assembly })));
-    }
-  }
-  await Promise.all(started);
 }, 60_000);
 
 describe('the README deploy lines', () => {
@@ -114,8 +107,7 @@ describe('the README deploy lines', () => {
     const selected = selectedStacks(run.output);
 
     // Refused before any deploy: the fake endpoint answers nothing.
-    expect(run.exitCode).not.toBe(0);
-    expect(run.output).toMatch(/ECONNREFUSED|no credentials have been configured/);
+    expect(run.failure).toMatch(/ECONNREFUSED|no credentials have been configured/);
     expect(run.output).not.toContain('Including dependency stacks');
     expect([...selected.keys()].sort()).toEqual([...(line.all ? environments.keys() : line.stacks)].sort());
     for (const [stack, account] of selected) expect(account).toBe(environments.get(stack)?.account);
