@@ -1,40 +1,22 @@
-import { DescribeStacksCommand, CloudFormationClient, ListStackSetsCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import {
-  DescribeOrganizationalUnitCommand,
-  DescribeOrganizationCommand,
-  DescribePolicyCommand,
-  type Organization,
-  OrganizationsClient,
-  paginateListAWSServiceAccessForOrganization,
-  paginateListDelegatedAdministrators,
-  paginateListPoliciesForTarget,
-  paginateListRoots,
-} from '@aws-sdk/client-organizations';
-import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CloudFormationClient, ListStackSetsCommand } from '@aws-sdk/client-cloudformation';
+import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizations';
 import { type EnforcerConfig, isExcluded } from '#shared/config';
 import { CONTACT_TYPES } from '#shared/contacts';
-import { HOME_REGION, STACK_IDS } from '../../infra/names.ts';
-import { type AttachedPolicy, evaluateScps, type PolicyLevel, type ScpVerdict } from './scp.ts';
+import { HOME_REGION } from '../../infra/names.ts';
+import { deployedChecks } from './deployed-checks.ts';
+import { type OrganizationFacts, organizationFacts } from './facts.ts';
+import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
+import { scpCheck } from './scp-check.ts';
+
+export type { CheckResult, CheckStatus } from './result.ts';
 
 /**
  * The preflight's checks. Each makes read calls only (the list is in the README), and reports one line: PASS, FAIL
  * with the command or setting that fixes it, WARN, or SKIPPED with the reason it could not be made.
  */
 
-export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIPPED';
-
-export interface CheckResult {
-  readonly id: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  /** FAIL: the exact command or setting that fixes it. */
-  readonly fix?: string;
-}
-
 export const ACCOUNT_SERVICE_PRINCIPAL = 'account.amazonaws.com';
 const CONTROL_TOWER_SERVICE_PRINCIPAL = 'controltower.amazonaws.com';
-const ACCOUNT_ACTIONS = ['account:GetAlternateContact', 'account:PutAlternateContact'] as const;
 
 export interface PreflightOptions {
   readonly config: EnforcerConfig;
@@ -42,80 +24,29 @@ export interface PreflightOptions {
   readonly configFile: string;
 }
 
-const pass = (id: string, detail: string): CheckResult => ({ id, status: 'PASS', detail });
-const fail = (id: string, detail: string, fix: string): CheckResult => ({ id, status: 'FAIL', detail, fix });
-const warn = (id: string, detail: string): CheckResult => ({ id, status: 'WARN', detail });
-const skipped = (id: string, detail: string): CheckResult => ({ id, status: 'SKIPPED', detail });
-
-/** Memoizes a fact that several checks read, so each call is made once. */
-function once<T>(read: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= read());
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** What every check knows: the configuration, its topology, and the organization's facts. */
+export interface CheckContext {
+  readonly config: EnforcerConfig;
+  readonly configFile: string;
+  readonly delegated: boolean;
+  /** Where the enforcer runs: the delegated administrator, or the management account. */
+  readonly enforcerAccountId: string | undefined;
+  readonly facts: OrganizationFacts;
 }
 
 /** Every check, in order. Checks run one after another, so the output reads top down and no quota is strained. */
 export async function runChecks(options: PreflightOptions): Promise<CheckResult[]> {
   const { config, configFile } = options;
-  // Imported here: their module-scope clients read the environment the caller has just set (region, endpoint).
-  const { listOrganizationAccounts } = await import('#shared/organization');
+  // Imported here: its module-scope clients read the environment the caller has just set (region, endpoint).
   const { getContact } = await import('#shared/account-api');
-
-  const region = { region: HOME_REGION };
-  const sts = new STSClient(region);
-  const organizations = new OrganizationsClient(region);
+  const facts = await organizationFacts();
+  const { organizations, caller, organization, accounts, roots, servicePrincipals } = facts;
   const deployment = config.deployment;
   const delegated = deployment?.topology === 'delegated';
   const enforcerAccountId = delegated ? deployment.enforcerAccountId : deployment?.managementAccountId;
+  const context: CheckContext = { config, configFile, delegated, enforcerAccountId, facts };
   const managedType = CONTACT_TYPES.find((type) => config.contacts[type]) ?? 'SECURITY';
 
-  const caller = once(async () => (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '');
-  const organization = once(async (): Promise<Organization> => {
-    const { Organization: found } = await organizations.send(new DescribeOrganizationCommand({}));
-    if (!found) throw new Error('DescribeOrganization returned no organization');
-    return found;
-  });
-  const accounts = once(() => listOrganizationAccounts());
-  const roots = once(async () => {
-    const ids: string[] = [];
-    for await (const page of paginateListRoots({ client: organizations }, {})) ids.push(...(page.Roots ?? []).map((root) => root.Id ?? ''));
-    return ids;
-  });
-  const servicePrincipals = once(async () => {
-    const principals: string[] = [];
-    for await (const page of paginateListAWSServiceAccessForOrganization({ client: organizations }, {})) {
-      principals.push(...(page.EnabledServicePrincipals ?? []).map((p) => p.ServicePrincipal ?? ''));
-    }
-    return principals;
-  });
-  // FullAWSAccess is attached everywhere: each document is read once, whatever the number of targets.
-  const documents = new Map<string, Promise<string>>();
-  const documentOf = (policyId: string) => {
-    let read = documents.get(policyId);
-    if (!read) {
-      read = organizations.send(new DescribePolicyCommand({ PolicyId: policyId })).then(({ Policy: policy }) => policy?.Content ?? '');
-      documents.set(policyId, read);
-    }
-    return read;
-  };
-  const policiesOn = new Map<string, Promise<AttachedPolicy[]>>();
-  const policiesFor = (targetId: string) => {
-    let read = policiesOn.get(targetId);
-    if (!read) {
-      read = (async () => {
-        const attached: AttachedPolicy[] = [];
-        for await (const page of paginateListPoliciesForTarget({ client: organizations }, { TargetId: targetId, Filter: 'SERVICE_CONTROL_POLICY' })) {
-          for (const summary of page.Policies ?? []) attached.push({ id: summary.Id ?? '', name: summary.Name ?? '', content: await documentOf(summary.Id ?? '') });
-        }
-        return attached;
-      })();
-      policiesOn.set(targetId, read);
-    }
-    return read;
-  };
 
   const checks: [string, () => Promise<CheckResult>][] = [
     ['caller', async () => {
@@ -168,7 +99,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
       for (const { path, id } of named) {
         if (accountIds.has(id) || seenOus.has(id)) continue;
         // An OU without accounts appears in no account's path: ask for it.
-        if (id.startsWith('ou-') && (await organizationalUnitExists(organizations, id))) continue;
+        if (id.startsWith('ou-') && (await facts.organizationalUnitExists(id))) continue;
         unknown.push(`${path} names ${id}, which is not in the organization`);
       }
       if (unknown.length === 0) return pass('config-targets', `all ${named.length} account and OU ids in overrides and exclusions exist`);
@@ -212,7 +143,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         fix: `allow account:GetAlternateContact on arn:aws:account::${self}:account to the caller`,
       });
     }],
-    ['service-control-policies', async () => scpCheck()],
+    ['service-control-policies', () => scpCheck(context)],
     ['control-tower-region', async () => {
       if (!config.triggers.controlTower) return skipped('control-tower-region', 'triggers.controlTower is off');
       const homeRegion = deployment?.controlTowerHomeRegion ?? HOME_REGION;
@@ -234,7 +165,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         `set deployment.controlTowerHomeRegion in ${configFile} to the home Region shown in Control Tower's Landing zone settings`,
       );
     }],
-    ...deployedChecks(),
+    ...deployedChecks(context),
   ];
 
   const results: CheckResult[] = [];
@@ -246,8 +177,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
       results.push(skipped(id, `could not be made: ${describeError(error)}`));
     }
   }
-  sts.destroy();
-  organizations.destroy();
+  facts.close();
   return results;
 
   async function accountApiCheck(id: string, what: string, read: () => Promise<unknown>, { fix }: { fix: string }): Promise<CheckResult> {
@@ -261,141 +191,5 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
     }
   }
 
-  async function scpCheck(): Promise<CheckResult> {
-    const id = 'service-control-policies';
-    const [rootId] = await roots();
-    const all = await accounts();
-    const management = (await organization()).MasterAccountId;
-    const pathOf = async (ouPath: readonly string[], accountId?: string): Promise<PolicyLevel[]> =>
-      Promise.all([rootId ?? '', ...ouPath, ...(accountId ? [accountId] : [])].map(async (targetId) => ({ targetId, policies: await policiesFor(targetId) })));
-    const read = () => [...policiesOn.keys()];
-
-    // One finding per distinct reason, naming every action it stops and every place it was seen from.
-    const findings = new Map<string, { status: 'FAIL' | 'WARN'; actions: Set<string>; regionDeny: boolean; policyId?: string; seenFrom: Set<string> }>();
-    const record = (status: 'FAIL' | 'WARN', seenFrom: string, action: string, verdict: Exclude<ScpVerdict, { kind: 'allowed' }>) => {
-      const key = `${status} ${verdict.reason}`;
-      const finding = findings.get(key) ?? { status, actions: new Set(), regionDeny: verdict.kind === 'denied' && verdict.regionDeny, policyId: verdict.policy?.id, seenFrom: new Set() };
-      finding.actions.add(action);
-      finding.seenFrom.add(seenFrom);
-      findings.set(key, finding);
-    };
-    // The enforcer's own account: its SCPs bind every call the enforcer makes. The management account has none.
-    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
-    const enforcer = all.find((a) => a.id === enforcerAccountId);
-    if (enforcer && enforcer.id !== management) {
-      const path = await pathOf(enforcer.ouPath, enforcer.id);
-      for (const action of ACCOUNT_ACTIONS) {
-        const verdict = evaluateScps(path, action);
-        if (verdict.kind !== 'allowed') record(verdict.kind === 'denied' ? 'FAIL' : 'WARN', `the enforcer account ${enforcer.id}`, action, verdict);
-      }
-    }
-    // The target OUs: their SCPs bind principals inside those accounts, not the enforcer's calls in organization context.
-    const targetPaths = new Map(all.filter((a) => a.state === 'ACTIVE' && !isExcluded(config, a.id, a.ouPath)).map((a) => [a.ouPath.join('/'), a.ouPath]));
-    for (const ouPath of targetPaths.values()) {
-      const path = await pathOf(ouPath);
-      for (const action of ACCOUNT_ACTIONS) {
-        const verdict = evaluateScps(path, action);
-        if (verdict.kind !== 'allowed') record('WARN', `target OU ${ouPath.at(-1) ?? rootId}`, action, verdict);
-      }
-    }
-    const describe = (f: { status: string; actions: Set<string>; seenFrom: Set<string> }, reason: string) =>
-      `${reason.replace(/\bit\b/, [...f.actions].join(' and '))} (applies to ${[...f.seenFrom].join(', ')}${f.status === 'WARN' && ![...f.seenFrom].some((s) => s.startsWith('the enforcer')) ? '; it binds principals inside those accounts, not the enforcer\'s calls in organization context' : ''})`;
-    const texts = [...findings].map(([key, f]) => ({ ...f, text: describe(f, key.slice(5)) }));
-    const failed = texts.filter((f) => f.status === 'FAIL');
-    const readText = `read the SCPs on ${read().join(', ')}`;
-    if (failed.length > 0) {
-      const regionDeny = failed.some((f) => f.regionDeny);
-      const policyIds = [...new Set(failed.map((f) => f.policyId).filter(Boolean))];
-      const fix = regionDeny
-        ? `add "account:*" to the NotAction list of the Region-deny statement, then aws organizations update-policy --policy-id ${policyIds.join(' / ') || '<policy id>'} --content file://policy.json`
-        : policyIds.length > 0
-          ? `exempt the enforcer's roles from the Deny (e.g. a Condition ArnNotLike aws:PrincipalArn arn:aws:iam::*:role/AlternateContactsEnforcer-*) or remove account:GetAlternateContact/PutAlternateContact from it, then aws organizations update-policy --policy-id ${policyIds.join(' / ')} --content file://policy.json`
-          : 'attach an SCP that allows account:GetAlternateContact and account:PutAlternateContact (e.g. FullAWSAccess) at every level above the enforcer account: aws organizations attach-policy --policy-id p-FullAWSAccess --target-id <id>';
-      return fail(id, `${failed.map((f) => f.text).join('; ')} (${readText})`, fix);
-    }
-    if (texts.length > 0) return warn(id, `${texts.map((f) => f.text).join('; ')} (${readText})`);
-    const enforcerNote = enforcer?.id === management ? 'the enforcer runs in the management account, which SCPs never restrict; ' : '';
-    return pass(id, `${enforcerNote}no SCP denies ${ACCOUNT_ACTIONS.join(' or ')} (${readText})`);
-  }
-
-  /** Once deployed: the stacks in the caller's account, the state machine and its last execution. */
-  function deployedChecks(): [string, () => Promise<CheckResult>][] {
-    let enforcerStack: Stack | undefined;
-    return [
-      ['deployed-stacks', async () => {
-        const self = await caller();
-        const stacks = expectedStacks(config);
-        const mine = stacks.filter((s) => s.account === self);
-        const found: string[] = [];
-        const missing: typeof mine = [];
-        for (const stack of mine) {
-          const described = await describeStack(stack.id, stack.region);
-          if (described) found.push(`${stack.id} (${described.StackStatus})`);
-          else missing.push(stack);
-          if (stack.id === STACK_IDS.enforcer) enforcerStack = described;
-        }
-        const elsewhere = stacks.filter((s) => s.account !== self).map((s) => `${s.id} is in account ${s.account}: run the preflight there`);
-        if (found.length === 0) return skipped('deployed-stacks', `not deployed yet: none of ${mine.map((s) => s.id).join(', ')} exists in ${self}${elsewhere.length ? `; ${elsewhere.join('; ')}` : ''}`);
-        if (missing.length > 0) {
-          return fail('deployed-stacks', `found ${found.join(', ')}; missing ${missing.map((s) => `${s.id} (${s.region})`).join(', ')}`, `npx cdk deploy ${missing.map((s) => s.id).join(' ')} --exclusively (see the README's Deploy section for your topology)`);
-        }
-        return pass('deployed-stacks', `found ${found.join(', ')}${elsewhere.length ? `; ${elsewhere.join('; ')}` : ''}`);
-      }],
-      ['state-machine', async () => {
-        const arn = enforcerStack?.Outputs?.find((o) => o.OutputKey === 'StateMachineArn')?.OutputValue;
-        if (!arn) return skipped('state-machine', 'the enforcer stack is not deployed in this account, or has no StateMachineArn output');
-        const sfn = new SFNClient(region);
-        const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
-        const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 1 }));
-        sfn.destroy();
-        const last = executions[0];
-        const lastText = last ? `last execution ${last.name}: ${last.status} (started ${last.startDate?.toISOString()})` : 'no execution yet';
-        if (last && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(last.status ?? '')) {
-          return warn('state-machine', `${machine.name} is ${machine.status}; ${lastText}: aws stepfunctions describe-execution --execution-arn ${last.executionArn}`);
-        }
-        return pass('state-machine', `${machine.name} is ${machine.status}; ${lastText}`);
-      }],
-    ];
-  }
-}
-
-async function organizationalUnitExists(organizations: OrganizationsClient, id: string): Promise<boolean> {
-  try {
-    await organizations.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: id }));
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'OrganizationalUnitNotFoundException') return false;
-    throw error;
-  }
-}
-
-async function describeStack(stackName: string, region: string): Promise<Stack | undefined> {
-  const cloudFormation = new CloudFormationClient({ region });
-  try {
-    const { Stacks: [stack] = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    return stack;
-  } catch (error) {
-    // CloudFormation answers a stack that does not exist with a ValidationError.
-    if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
-    throw error;
-  }
-  finally {
-    cloudFormation.destroy();
-  }
-}
-
-/** The stacks the configured topology deploys, each with its account and Region (as infra/enforcer-app.ts builds them). */
-export function expectedStacks(config: EnforcerConfig): { id: string; account: string; region: string }[] {
-  const deployment = config.deployment;
-  if (!deployment) return [];
-  const management = deployment.managementAccountId;
-  const delegated = deployment.topology === 'delegated' ? deployment.enforcerAccountId : undefined;
-  return [
-    { id: STACK_IDS.enforcer, account: delegated ?? management, region: HOME_REGION },
-    ...(delegated ? [{ id: STACK_IDS.management, account: management, region: HOME_REGION }] : []),
-    ...(config.triggers.controlTower && deployment.controlTowerHomeRegion !== HOME_REGION
-      ? [{ id: STACK_IDS.controlTowerForwarder, account: management, region: deployment.controlTowerHomeRegion }]
-      : []),
-  ];
 }
 
