@@ -8,9 +8,9 @@ import { type Call, requiredInput, type Service, type Sim, SimError, unknownOper
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
  */
 
-// Names of stack sets Control Tower creates in the management account's home Region.
-// https://docs.aws.amazon.com/controltower/latest/userguide/shared-account-resources.html
-const CONTROL_TOWER_STACK_SETS = ['AWSControlTowerBP-BASELINE-CONFIG', 'AWSControlTowerBP-BASELINE-CLOUDTRAIL', 'AWSControlTowerBP-BASELINE-ROLES'];
+// Stack sets Control Tower creates in the management account's home Region (landing zone 3.0 and later no longer
+// deploy BP_BASELINE_CLOUDTRAIL). https://docs.aws.amazon.com/controltower/latest/userguide/how-control-tower-works.html
+const CONTROL_TOWER_STACK_SETS = ['AWSControlTowerBP-BASELINE-CONFIG', 'AWSControlTowerBP-BASELINE-ROLES', 'AWSControlTowerBP-BASELINE-SERVICE-ROLES'];
 
 export function cloudFormationService(sim: Sim): Service {
   function listStackSets(call: Call) {
