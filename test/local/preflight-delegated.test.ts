@@ -128,7 +128,7 @@ describe('npm run preflight', () => {
       c.exclusions = { ...c.exclusions, accountIds: ['999999999999'] };
     });
 
-    const run = spawnSync('node_modules/.bin/tsx', ['local/preflight.ts', '--target', 'simulator', '--config', configFile], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync('node_modules/.bin/tsx', ['local/preflight.ts', '--target', 'simulator', '--config', configFile], { encoding: 'utf8', timeout: 55_000 });
 
     expect(run.stdout).toMatch(/^PASS {4}caller {20}credentials of account 111111111111/m);
     expect(run.stdout).toMatch(/^FAIL {4}config-targets {12}exclusions\.accountIds names 999999999999, which is not in the organization$/m);
