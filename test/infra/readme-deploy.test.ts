@@ -80,7 +80,8 @@ beforeAll(async () => {
   // One synthesis per distinct context, not per line: the CLI reads the assembly directory with --app.
   const assemblies = new Map<string, string>();
   for (const line of deployLines) {
-    const context = JSON.stringify({ ...WIDEST_CONTEXT, ...line.context });
+    // The line's own context first: the same key order as other tests' buildApp calls, so a cached app is reused.
+    const context = JSON.stringify({ ...line.context, controlTowerHomeRegion: line.context.controlTowerHomeRegion ?? WIDEST_CONTEXT.controlTowerHomeRegion });
     const assembly = assemblies.get(context) ?? buildApp(JSON.parse(context) as Record<string, unknown>).synth().directory;
     assemblies.set(context, assembly);
     const run = await runCdk(['deploy', ...line.words, '--app', assembly, '--require-approval', 'never', '--no-notices', '-v'], env);
