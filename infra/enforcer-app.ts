@@ -1,16 +1,12 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { isDelegated, loadDeployment } from './deployment.ts';
-import { HOME_REGION, NAMES } from './names.ts';
+import { HOME_REGION, NAMES, STACK_IDS } from './names.ts';
 import { ControlTowerForwarderStack } from './stacks/control-tower-forwarder-stack.ts';
 import { EnforcerStack } from './stacks/enforcer-stack.ts';
 import { ManagementStack } from './stacks/management-stack.ts';
 
-export const STACK_IDS = {
-  enforcer: 'AlternateContactsEnforcer',
-  management: 'AlternateContactsEnforcerManagement',
-  controlTowerForwarder: 'AlternateContactsEnforcerControlTowerForwarder',
-} as const;
+export { STACK_IDS };
 
 /**
  * Adds the stacks of the configured topology to `app`, every account and Region taken from the configuration:
@@ -39,7 +35,7 @@ export function buildEnforcerApp(app: App): void {
       deployment: delegated,
     });
     // `cdk deploy --all` order only (no references cross accounts): the delegated administrator is registered first.
-    enforcer.addDependency(managementStack);
+    enforcer.addStackDependency(managementStack);
   }
   if (config.triggers.controlTower && deployment.controlTowerHomeRegion !== HOME_REGION) {
     const forwarder = new ControlTowerForwarderStack(app, STACK_IDS.controlTowerForwarder, {
@@ -49,7 +45,7 @@ export function buildEnforcerApp(app: App): void {
       targetAccountId: delegated?.enforcerAccountId ?? deployment.managementAccountId,
       targetEventBusName: delegated ? NAMES.eventBus : 'default',
     });
-    forwarder.addDependency(enforcer);
+    forwarder.addStackDependency(enforcer);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }

@@ -19,3 +19,10 @@ export const roleArn = (partition: string, account: string, name: string): strin
 
 export const eventBusArn = (partition: string, account: string, name: string): string =>
   `arn:${partition}:events:${HOME_REGION}:${account}:event-bus/${name}`;
+
+/** The stacks, by role. Also what the preflight looks for once deployed, so they live here, away from aws-cdk-lib. */
+export const STACK_IDS = {
+  enforcer: 'AlternateContactsEnforcer',
+  management: 'AlternateContactsEnforcerManagement',
+  controlTowerForwarder: 'AlternateContactsEnforcerControlTowerForwarder',
+} as const;

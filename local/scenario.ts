@@ -27,7 +27,10 @@ export const MANAGEMENT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/A
 export const SLACK_SECRET_NAME = 'alternate-contacts/slack-webhook';
 export const SLACK_WEBHOOK_PATH = '/slack/services/T0SIMULATED/B0SIMULATED/alternate-contacts';
 
-const SECURITY_OU_ID = 'ou-ab12-s3cur1ty';
+/** Holds the security account, where the enforcer runs in the delegated topology. */
+export const SECURITY_OU_ID = 'ou-ab12-s3cur1ty';
+/** AWS's own SCP, attached to every root, OU and account when SCPs are enabled; it allows everything. */
+export const FULL_AWS_ACCESS_POLICY_ID = 'p-FullAWSAccess';
 const INFRASTRUCTURE_OU_ID = 'ou-ab12-1nfra001';
 const PRODUCTION_OU_ID = 'ou-ab12-pr0d0001';
 const PAYMENTS_OU_ID = 'ou-ab12-pay0prod';
@@ -85,6 +88,21 @@ function organizationShell(config: EnforcerConfig): SimState {
     accounts: [],
     delegatedAdministrators: [{ accountId: SECURITY_ACCOUNT_ID, servicePrincipal: 'account.amazonaws.com' }],
     trustedAccess: true,
+    featureSet: 'ALL',
+    // AWS attaches FullAWSAccess to the root, every OU and every account when SCPs are enabled (withFullAwsAccess
+    // completes the list once the scenario's OUs and accounts exist); it is what the explicit denies subtract from.
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
+    policies: [
+      {
+        id: FULL_AWS_ACCESS_POLICY_ID,
+        name: 'FullAWSAccess',
+        description: 'Allows access to every operation',
+        awsManaged: true,
+        content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+        targets: [ROOT_ID],
+      },
+    ],
+    controlTower: { homeRegion: config.deployment?.controlTowerHomeRegion ?? 'us-east-1' },
     roles: { [MANAGEMENT_ROLE_ARN]: [SECURITY_ACCOUNT_ID] },
     secrets: { [SLACK_SECRET_NAME]: `${SIMULATOR_URL_PLACEHOLDER}${SLACK_WEBHOOK_PATH}` },
     outages: { sns: false, slack: false },
@@ -184,6 +202,13 @@ export function defaultOrganization(config: EnforcerConfig, options: DefaultOrga
     account(CLOSING_ACCOUNT_ID, 'old-marketing', SANDBOX_OU_ID, joinedLongAgo(5), 'PENDING_CLOSURE'),
     ...QUARANTINED_ACCOUNT_IDS.map((id, i) => account(id, `quarantined-${i + 1}`, QUARANTINE_OU_ID, joinedLongAgo(7 + i))),
   );
+  return withFullAwsAccess(state);
+}
+
+/** FullAWSAccess on every root, OU and account, as AWS attaches it to each new one. */
+function withFullAwsAccess(state: SimState): SimState {
+  const everything = [...state.roots.map((r) => r.id), ...state.organizationalUnits.map((ou) => ou.id), ...state.accounts.map((a) => a.id)];
+  for (const policy of state.policies ?? []) if (policy.id === FULL_AWS_ACCESS_POLICY_ID) policy.targets = everything;
   return state;
 }
 
@@ -268,5 +293,5 @@ export function generatedOrganization(config: EnforcerConfig, n: number, seed: n
     created.contacts = seededContacts(config, id, paths(parentId), [securitySeed(), otherSeed(), otherSeed()], index);
     state.accounts.push(created);
   }
-  return state;
+  return withFullAwsAccess(state);
 }

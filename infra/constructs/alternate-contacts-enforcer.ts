@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, type CfnResource, Duration, Names, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnResource, Duration, Fn, Names, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -26,6 +26,7 @@ import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
+import { OrganizationsRead } from './organizations-read.ts';
 import { functionArnSubstitution, pascalCase, TASKS, type TaskName } from '../tasks.ts';
 
 /** The state machine that deploys is the file the tests execute. */
@@ -117,10 +118,13 @@ export class AlternateContactsEnforcer extends Construct {
     this.topicKey = new Key(this, 'ReportTopicKey', { enableKeyRotation: true, description: 'Alternate Contacts Enforcer report topic' });
     this.topic = new Topic(this, 'ReportTopic', { masterKey: this.topicKey, enforceSSL: true, displayName: 'Alternate Contacts Enforcer' });
     for (const email of config.notifications.emails) this.topic.addSubscription(new EmailSubscription(email));
-    // Alarms publish as CloudWatch, which needs the topic and its key.
+    // Alarms publish as CloudWatch, which needs the topic and, on an encrypted topic, kms:GenerateDataKey* and
+    // kms:Decrypt on its key: AWS's key policy for event sources from AWS services.
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-encryption
-    this.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }));
-    this.slackWebhookSecret = this.slackSecret(config.notifications.slackWebhookSecretName, props.createSlackWebhookSecret ?? true);
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } });
+    this.grantPublish(cloudWatch, ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    this.slackWebhookSecret = this.slackSecret(config.notifications, props.createSlackWebhookSecret ?? true);
 
     this.functions = this.createFunctions(config, props);
     this.grantTasks(props);
@@ -162,17 +166,44 @@ export class AlternateContactsEnforcer extends Construct {
     this.alarms = [this.triggerDeadLetterQueue.alarm, ...this.createAlarms()];
   }
 
-  /** topic.grantPublish, without its kms:GenerateDataKey* wildcard: publishing needs only these two key actions. */
-  private grantPublish(grantee: IGrantable): void {
-    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse
-    this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+  /**
+   * topic.grantPublish with the key actions each publisher needs. A publisher with its own role needs kms:Decrypt and
+   * kms:GenerateDataKey, not CDK's kms:GenerateDataKey* wildcard.
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse
+   */
+  private grantPublish(grantee: IGrantable, keyActions = ['kms:Decrypt', 'kms:GenerateDataKey']): void {
+    this.topic.grants.actions(grantee, ['sns:Publish'], { keyActions });
   }
 
-  private slackSecret(name: string | undefined, create: boolean): ISecret | undefined {
+  /**
+   * The Slack secret, created empty or looked up by name. With `slackWebhookSecretKmsKeyArn`, a created secret is
+   * encrypted with that customer managed key.
+   */
+  /**
+   * Reading a secret encrypted with a customer managed key also takes kms:Decrypt on that key; Secrets Manager calls
+   * KMS on the reader's behalf, so kms:ViaService narrows the grant to that path.
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
+   */
+  private grantSlackSecretRead(grantee: IGrantable, config: EnforcerConfig): void {
+    this.slackWebhookSecret?.grantRead(grantee);
+    const keyArn = config.notifications.slackWebhookSecretKmsKeyArn;
+    if (!keyArn) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  private slackSecret(notifications: EnforcerConfig['notifications'], create: boolean): ISecret | undefined {
+    const { slackWebhookSecretName: name, slackWebhookSecretKmsKeyArn: keyArn } = notifications;
     if (!name) return undefined;
     if (!create) return Secret.fromSecretNameV2(this, 'SlackWebhookSecret', name);
     const secret = new Secret(this, 'SlackWebhookSecret', {
       secretName: name,
+      encryptionKey: keyArn ? Key.fromKeyArn(this, 'SlackWebhookSecretKey', keyArn) : undefined,
       description: 'Slack incoming-webhook URL for the Alternate Contacts Enforcer report. Fill it with put-secret-value.',
     });
     // A secret without a value: the webhook URL is set out of band and never appears in a template.
@@ -216,49 +247,31 @@ export class AlternateContactsEnforcer extends Construct {
     useIdempotencyTable('release-claim');
     fn.report.use(ENV.TOPIC_ARN, topic.topicArn, (f) => this.grantPublish(f));
     const slackSecretName = props.config.notifications.slackWebhookSecretName;
-    if (slackWebhookSecret && slackSecretName) fn.report.use(ENV.SLACK_SECRET_NAME, slackSecretName, (f) => slackWebhookSecret.grantRead(f));
+    if (slackWebhookSecret && slackSecretName) fn.report.use(ENV.SLACK_SECRET_NAME, slackSecretName, (f) => this.grantSlackSecretRead(f, props.config));
 
-    this.grantOrganizationsRead(fn['list-accounts'], props);
-    this.grantParentLookup(fn['resolve-targets']);
+    this.grantOrganizationsRead(props);
     this.grantAlternateContacts(props);
   }
 
-  private grantOrganizationsRead(listAccounts: EnforcerFunction, props: AlternateContactsEnforcerProps): void {
-    const { partition } = Stack.of(this);
-    const accountsArn = `arn:${partition}:organizations::${props.managementAccountId}:account/${props.organizationId}/*`;
-    const policy = new Policy(this, 'OrganizationsReadPolicy', {
-      roles: [listAccounts.role],
-      statements: [
-        new PolicyStatement({ actions: ['organizations:DescribeAccount'], resources: [accountsArn] }),
-        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
-        new PolicyStatement({
-          actions: [
-            'organizations:DescribeOrganization',
-            'organizations:ListRoots',
-            'organizations:ListOrganizationalUnitsForParent',
-            'organizations:ListAccountsForParent',
-            'organizations:ListParents',
-          ],
-          resources: ['*'],
-        }),
+  /**
+   * list-accounts walks the organization; resolve-targets keys a new account's claim by the account's parent, so a
+   * move into its OU runs again.
+   */
+  private grantOrganizationsRead(props: AlternateContactsEnforcerProps): void {
+    const organization = { managementAccountId: props.managementAccountId, organizationId: props.organizationId };
+    new OrganizationsRead(this, 'OrganizationsRead', {
+      ...organization,
+      role: this.functions['list-accounts'].role,
+      actions: [
+        'organizations:DescribeOrganization',
+        'organizations:ListRoots',
+        'organizations:DescribeAccount',
+        'organizations:ListOrganizationalUnitsForParent',
+        'organizations:ListAccountsForParent',
+        'organizations:ListParents',
       ],
     });
-    Validations.of(policy).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'DescribeOrganization, ListRoots and the List*ForParent/ListParents actions support no resource-level permissions.' },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.managementAccountId}:account/${props.organizationId}/*]`,
-        reason: 'DescribeAccount is needed for every account of this one organization, including accounts created later.',
-      },
-    );
-  }
-
-  /** resolve-targets keys a new account's claim by the account's parent, so a move into its OU runs again. */
-  private grantParentLookup(resolveTargets: EnforcerFunction): void {
-    const policy = new Policy(this, 'ParentLookupPolicy', {
-      roles: [resolveTargets.role],
-      statements: [new PolicyStatement({ actions: ['organizations:ListParents'], resources: ['*'] })],
-    });
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ListParents is read-only and, like the other List*ForParent actions, granted on every resource here.' });
+    new OrganizationsRead(this, 'ParentLookup', { ...organization, role: this.functions['resolve-targets'].role, actions: ['organizations:ListParents'] });
   }
 
   private grantAlternateContacts(props: AlternateContactsEnforcerProps): void {
@@ -286,9 +299,12 @@ export class AlternateContactsEnforcer extends Construct {
     const functionArns = Object.fromEntries(TASKS.map((task) => [functionArnSubstitution(task), this.functions[task].lambda.functionArn]));
     // /aws/vendedlogs/ keeps CloudWatch Logs' resource policy from growing with every log group.
     // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+    // The name ends with this stack's own id, and a rollback deletes the group: a failed first deploy can be retried,
+    // and a stack deployed again after `cdk destroy` does not collide with the group the first one retained.
     const logGroup = new LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 150 })}-${stackIdSuffix(stack)}`,
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromFile(ASL_FILE),
@@ -303,21 +319,34 @@ export class AlternateContactsEnforcer extends Construct {
     });
     for (const task of TASKS) this.functions[task].lambda.grantInvoke(stateMachine);
 
-    // The Distributed Map starts child executions of this state machine and watches them.
+    // The Distributed Map starts child executions of this state machine and watches them, exactly as AWS's policy for
+    // Distributed Map states grants it: DescribeExecution and StopExecution on `execution:<name>:*`. RedriveExecution
+    // on the map runs' child executions (`execution:<name>/<map run>:*`) lets an operator redrive a failed map run.
     // A separate policy: the state machine's own ARN in its role's default policy would be a circular dependency.
     // https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html
-    const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachine.stateMachineName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+    const executionsArn = (resourceName: string) =>
+      stack.formatArn({ service: 'states', resource: 'execution', resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const name = stateMachine.stateMachineName;
     const distributedMap = new Policy(this, 'DistributedMapPolicy', {
       roles: [stateMachine.role],
       statements: [
         new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
-        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executions] }),
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executionsArn(`${name}:*`)] }),
+        new PolicyStatement({ actions: ['states:RedriveExecution'], resources: [executionsArn(`${name}/*`)] }),
       ],
     });
-    Validations.of(distributedMap).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${nagValue(stack.region, 'AWS::Region')}:${nagValue(stack.account, 'AWS::AccountId')}:execution:<${stack.getLogicalId(stateMachine.node.defaultChild as CfnResource)}.Name>/*]`,
-      reason: 'The Distributed Map names its child executions at run time; only this state machine\'s executions are covered.',
-    });
+    const nagExecutions = `arn:<AWS::Partition>:states:${nagValue(stack.region, 'AWS::Region')}:${nagValue(stack.account, 'AWS::AccountId')}:execution:<${stack.getLogicalId(stateMachine.node.defaultChild as CfnResource)}.Name>`;
+    Validations.of(distributedMap).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagExecutions}:*]`,
+        reason: 'The Distributed Map names its child executions at run time; only this state machine\'s executions are covered, as AWS documents.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagExecutions}/*]`,
+        reason: 'Map runs are named at run time; redrive covers only the child executions of this state machine\'s map runs.',
+      },
+    );
     Validations.of(stateMachine.role).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -363,6 +392,11 @@ export class AlternateContactsEnforcer extends Construct {
 /** How cdk-nag prints a value in a finding id: literally when the stack's environment is concrete, else as a pseudo parameter. */
 function nagValue(value: string, pseudoParameter: string): string {
   return Token.isUnresolved(value) ? `<${pseudoParameter}>` : value;
+}
+
+/** The last part of the stack's id (arn:...:stack/<name>/<uuid>): unique for each creation of the stack. */
+function stackIdSuffix(stack: Stack): string {
+  return Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', stack.stackId))));
 }
 
 /** Never assumed: in the single topology list-accounts marks the management account `self` (standalone context). */

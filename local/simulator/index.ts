@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountService } from './account.ts';
+import { cloudFormationService } from './cloudformation.ts';
 import { accountOfAccessKey, temporaryCredentialsFor } from './credentials.ts';
 import { organizationsService } from './organizations.ts';
 import { readOperation, writeError, writeOutput } from './protocols.ts';
@@ -25,7 +26,7 @@ export type { SimStats } from './stats.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState } from './state.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
-export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager';
+export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation';
 
 export interface SimulatorOptions {
   /** The organization to serve; validated and copied, so the caller's object is never written to. */
@@ -110,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sts: stsService(sim),
     sns: snsService(sim),
     secretsmanager: secretsManagerService(sim),
+    cloudformation: cloudFormationService(sim),
   };
 
   function callerOf(accessKeyId: string): Caller | undefined {

@@ -1,15 +1,18 @@
-import type { SimAccount } from './state.ts';
+import type { ServicePolicy, SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
 /**
- * AWS Organizations (awsJson1_1): the read-only calls an account listing needs, with AWS's pagination.
+ * AWS Organizations (awsJson1_1): the read-only calls an account listing and the preflight need, with AWS's
+ * pagination: the structure, trusted access, delegated administrators and service control policies.
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html
  */
 
 // Organizations throttles per account; 20/s is the documented rate for most read calls.
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html#throttling-limits
 const QUOTA: Quota = { bucket: 'organizations', perSecond: 20, burst: 20 };
 const MAX_RESULTS = 20;
+const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
 function invalidInput(reason: string, message: string): SimError {
   return new SimError('InvalidInputException', message, 400, { Reason: reason });
@@ -59,6 +62,31 @@ export function organizationsService(sim: Sim): Service {
     throw new SimError('AccessDeniedException', 'You don\'t have permissions to access this resource.');
   }
 
+  const isTarget = (id: string) => isParent(id) || sim.account(id) !== undefined;
+  const describePolicySummary = (policy: ServicePolicy) => ({
+    Id: policy.id,
+    Arn: policy.awsManaged
+      ? `arn:aws:organizations::aws:policy/service_control_policy/${policy.id}`
+      : `arn:aws:organizations::${state.managementAccountId}:policy/${state.organizationId}/service_control_policy/${policy.id}`,
+    Name: policy.name,
+    Description: policy.description,
+    Type: 'SERVICE_CONTROL_POLICY',
+    AwsManaged: policy.awsManaged,
+  });
+  /** What trusted access the organization has granted, with the date AWS reports (the simulator's start). */
+  const enabledServicePrincipals = () => [
+    ...(state.trustedAccess ? [SERVICE_PRINCIPAL] : []),
+    ...(state.controlTower ? ['controltower.amazonaws.com'] : []),
+  ];
+
+  function requireAllFeatures(): void {
+    // Policies and trusted access exist only with all features enabled.
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_support-all-features.html
+    if ((state.featureSet ?? 'ALL') !== 'ALL') {
+      throw new SimError('AWSOrganizationsNotInUseException', 'This operation requires an organization with all features enabled.');
+    }
+  }
+
   const operations: Record<string, (call: Call) => unknown> = {
     DescribeOrganization: () => {
       const management = sim.account(state.managementAccountId);
@@ -66,7 +94,7 @@ export function organizationsService(sim: Sim): Service {
         Organization: {
           Id: state.organizationId,
           Arn: `arn:aws:organizations::${state.managementAccountId}:organization/${state.organizationId}`,
-          FeatureSet: 'ALL',
+          FeatureSet: state.featureSet ?? 'ALL',
           MasterAccountArn: arn('account', state.managementAccountId),
           MasterAccountId: state.managementAccountId,
           MasterAccountEmail: management?.email,
@@ -87,6 +115,39 @@ export function organizationsService(sim: Sim): Service {
       const account = sim.account(requiredInput(call, 'AccountId'));
       if (!account) throw new SimError('AccountNotFoundException', 'You specified an account that doesn\'t exist.');
       return { Account: describeAccount(account) };
+    },
+    DescribeOrganizationalUnit: (call) => {
+      const id = requiredInput(call, 'OrganizationalUnitId');
+      const ou = state.organizationalUnits.find((o) => o.id === id);
+      if (!ou) throw new SimError('OrganizationalUnitNotFoundException', 'We can\'t find an organizational unit (OU) with the OrganizationalUnitId that you specified.');
+      return { OrganizationalUnit: describeOu(ou) };
+    },
+    ListAWSServiceAccessForOrganization: (call) => {
+      requireAllFeatures();
+      const enabledAt = sim.now() / 1000;
+      return page(enabledServicePrincipals().map((principal) => ({ ServicePrincipal: principal, DateEnabled: enabledAt })), call, 'EnabledServicePrincipals');
+    },
+    ListDelegatedAdministrators: (call) => {
+      const principal = stringInput(call, 'ServicePrincipal');
+      const ids = [...new Set(state.delegatedAdministrators.filter((d) => principal === undefined || d.servicePrincipal === principal).map((d) => d.accountId))];
+      const admins = ids.flatMap((id) => {
+        const account = sim.account(id);
+        return account ? [{ ...describeAccount(account), DelegationEnabledDate: Date.parse(account.joinedAt) / 1000 }] : [];
+      });
+      return page(admins, call, 'DelegatedAdministrators');
+    },
+    ListPoliciesForTarget: (call) => {
+      requireAllFeatures();
+      const targetId = requiredInput(call, 'TargetId');
+      const filter = requiredInput(call, 'Filter');
+      if (!isTarget(targetId)) throw new SimError('TargetNotFoundException', 'We can\'t find a root, OU, account, or policy with the TargetId that you specified.');
+      const policies = filter === 'SERVICE_CONTROL_POLICY' ? (state.policies ?? []).filter((p) => p.targets.includes(targetId)) : [];
+      return page(policies.map(describePolicySummary), call, 'Policies');
+    },
+    DescribePolicy: (call) => {
+      const policy = (state.policies ?? []).find((p) => p.id === requiredInput(call, 'PolicyId'));
+      if (!policy) throw new SimError('PolicyNotFoundException', 'We can\'t find a policy with the PolicyId that you specified.');
+      return { Policy: { PolicySummary: describePolicySummary(policy), Content: policy.content } };
     },
     ListParents: (call) => {
       const childId = requiredInput(call, 'ChildId');

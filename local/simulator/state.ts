@@ -40,6 +40,20 @@ const publishedMessageSchema = z.strictObject({
 });
 export type PublishedMessage = z.infer<typeof publishedMessageSchema>;
 
+/**
+ * A service control policy and where it is attached (root, OU or account ids), read back with ListPoliciesForTarget
+ * and DescribePolicy. `content` is the policy document, as AWS returns it: a JSON string.
+ */
+const servicePolicySchema = z.strictObject({
+  id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must be a policy id like p-FullAWSAccess'),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  awsManaged: z.boolean().default(false),
+  content: z.string(),
+  targets: z.array(z.string()),
+});
+export type ServicePolicy = z.infer<typeof servicePolicySchema>;
+
 const slackPostSchema = z.strictObject({ body: z.unknown(), postedAt: timeSchema });
 export type SlackPost = z.infer<typeof slackPostSchema>;
 
@@ -53,6 +67,15 @@ export const simStateSchema = z.strictObject({
   delegatedAdministrators: z.array(z.strictObject({ accountId: accountIdSchema, servicePrincipal: z.string() })),
   /** Trusted access for account.amazonaws.com (`organizations enable-aws-service-access`). */
   trustedAccess: z.boolean(),
+  /**
+   * ALL, or CONSOLIDATED_BILLING: an organization without all features has no SCPs and no trusted access.
+   * Optional, like the fields below, so states written before they were modelled still parse: absent means ALL.
+   */
+  featureSet: z.enum(['ALL', 'CONSOLIDATED_BILLING']).optional(),
+  /** Service control policies; absent means none. */
+  policies: z.array(servicePolicySchema).optional(),
+  /** AWS Control Tower's landing zone, when the organization has one: its stack sets live in the home Region. */
+  controlTower: z.strictObject({ homeRegion: z.string() }).optional(),
   /** IAM roles that STS AssumeRole knows: role ARN → the account ids its trust policy admits. */
   roles: z.record(z.string(), z.array(accountIdSchema)),
   /** Secrets Manager: secret name → SecretString. SIMULATOR_URL_PLACEHOLDER in a value becomes the server's URL. */

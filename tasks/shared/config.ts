@@ -86,6 +86,11 @@ export const configSchema = z
           .string({ error: 'must be a string' })
           .regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
           .optional(),
+        /** The customer managed KMS key that encrypts an existing Slack secret; the report function gets kms:Decrypt on it. */
+        slackWebhookSecretKmsKeyArn: z
+          .string({ error: 'must be a string' })
+          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/1234abcd-...')
+          .optional(),
         /** A scheduled run that changed nothing and failed nothing sends no message. */
         quietWhenUnchanged: z.boolean({ error: 'must be true or false' }).default(true),
       })

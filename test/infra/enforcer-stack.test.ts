@@ -164,19 +164,38 @@ describe('state machine', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/') });
   });
 
-  it('may start its own Distributed Map children and describe or stop its executions', () => {
+  it('logs to a vended log group that a failed first deploy removes, named after this very stack, so a retry never collides', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      // RETAIN_ON_UPDATE_OR_DELETE: kept when the stack is deleted, deleted when its creation rolls back.
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        LogGroupName: {
+          'Fn::Join': [
+            '',
+            [
+              Match.stringLikeRegexp('^/aws/vendedlogs/states/.+-$'),
+              { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it('may start its own Distributed Map children, describe or stop its executions as AWS documents, and redrive its map runs', () => {
+    const executions = (suffix: string) => ({
+      'Fn::Join': ['', [Match.stringLikeRegexp('^arn:'), Match.anyValue(), `:states:us-east-1:${MANAGEMENT_ACCOUNT}:execution:`, { 'Fn::GetAtt': [Match.stringLikeRegexp('^EnforcerStateMachine'), 'Name'] }, suffix]],
+    });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('^EnforcerStateMachine') } },
-          {
-            Effect: 'Allow',
-            Action: ['states:DescribeExecution', 'states:StopExecution'],
-            Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':execution:$'), '/*'])] }),
-          },
+          // https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html
+          { Effect: 'Allow', Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: executions(':*') },
+          { Effect: 'Allow', Action: 'states:RedriveExecution', Resource: executions('/*') },
         ],
       },
     });
@@ -241,23 +260,21 @@ describe('least privilege', () => {
     expect(assumers).toEqual([]);
   });
 
-  it('lets list-accounts read the organization: DescribeAccount on its accounts, the rest where IAM offers no resource', () => {
+  it('lets list-accounts read this organization only: its root, OU and account ARNs wherever IAM takes a resource', () => {
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
+    const organizationArn = (kind: string) => partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:${kind}/${ORGANIZATION}/*`);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^EnforcerListAccountsRole') }],
       PolicyDocument: {
         Statement: [
-          { Effect: 'Allow', Action: 'organizations:DescribeAccount', Resource: partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:account/${ORGANIZATION}/*`) },
+          { Effect: 'Allow', Action: ['organizations:DescribeOrganization', 'organizations:ListRoots'], Resource: '*' },
+          { Effect: 'Allow', Action: 'organizations:DescribeAccount', Resource: organizationArn('account') },
           {
             Effect: 'Allow',
-            Action: [
-              'organizations:DescribeOrganization',
-              'organizations:ListRoots',
-              'organizations:ListOrganizationalUnitsForParent',
-              'organizations:ListAccountsForParent',
-              'organizations:ListParents',
-            ],
-            Resource: '*',
+            Action: ['organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+            Resource: [organizationArn('root'), organizationArn('ou')],
           },
+          { Effect: 'Allow', Action: 'organizations:ListParents', Resource: [organizationArn('account'), organizationArn('ou')] },
         ],
       },
     });
@@ -267,6 +284,18 @@ describe('least privilege', () => {
     const organizationsActions = statementsOf('resolve-targets').flatMap(actionsOf).filter((action) => action.startsWith('organizations:'));
 
     expect(organizationsActions).toEqual(['organizations:ListParents']);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^EnforcerResolveTargetsRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'organizations:ListParents',
+            Resource: [`account`, `ou`].map((kind) => partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:${kind}/${ORGANIZATION}/*`)),
+          },
+        ],
+      },
+    });
   });
 
   it('gives the Slack secret to the report function alone', () => {
@@ -399,6 +428,55 @@ describe('storage and encryption', () => {
       Environment: { Variables: Match.objectLike({ [ENV.SLACK_SECRET_NAME]: 'alternate-contacts/slack-webhook' }) },
     });
   });
+
+  describe('encrypted with a customer managed key (notifications.slackWebhookSecretKmsKeyArn)', () => {
+    const KEY_ARN = `arn:aws:kms:us-east-1:${MANAGEMENT_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const withKey = () =>
+      exampleConfigWith((c) => {
+        c.notifications = { ...c.notifications, slackWebhookSecretKmsKeyArn: KEY_ARN };
+      });
+    // Secrets Manager decrypts on the caller's behalf: kms:Decrypt through Secrets Manager only.
+    const decryptThroughSecretsManager = Match.objectLike({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: KEY_ARN,
+      Condition: { StringEquals: { 'kms:ViaService': Match.stringLikeRegexp('^secretsmanager\\.') } },
+    });
+
+    it('lets the report function decrypt an existing secret with that key, through Secrets Manager only', () => {
+      const existing = templateOf(buildApp({ config: withKey(), slackWebhookSecret: 'existing' }), STACK_IDS.enforcer);
+
+      existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      existing.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^EnforcerReportRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([decryptThroughSecretsManager]) },
+      });
+    });
+
+    it('creates the secret encrypted with that key, and the report function may decrypt it', () => {
+      const created = templateOf(buildApp({ config: withKey() }), STACK_IDS.enforcer);
+
+      created.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'alternate-contacts/slack-webhook', KmsKeyId: KEY_ARN });
+      created.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^EnforcerReportRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([decryptThroughSecretsManager]) },
+      });
+    });
+
+    it('refuses a key ARN that is not one, naming the field', () => {
+      const config = exampleConfigWith((c) => {
+        c.notifications = { ...c.notifications, slackWebhookSecretKmsKeyArn: 'alias/slack' };
+      });
+
+      expect(() => buildApp({ config })).toThrow(/notifications\.slackWebhookSecretKmsKeyArn: must be a KMS key ARN/);
+    });
+
+    it('grants no KMS key to any function when the secret uses Secrets Manager\'s own key', () => {
+      const decrypters = TASKS.filter((task) => statementsOf(task).some((statement) => actionsOf(statement).includes('kms:Decrypt')));
+
+      expect(decrypters).toEqual(['report']); // the report topic's key, for publishing
+    });
+  });
 });
 
 describe('alarms', () => {
@@ -436,7 +514,7 @@ describe('alarms', () => {
     });
   });
 
-  it('lets CloudWatch, and only from this account, publish to the encrypted topic', () => {
+  it('lets CloudWatch, and only from this account, publish to the encrypted topic with the key actions AWS documents', () => {
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': MANAGEMENT_ACCOUNT } };
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: fromThisAccount })]) },
@@ -444,7 +522,7 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: fromThisAccount }),
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount }),
         ]),
       },
     });

@@ -1,0 +1,37 @@
+import { type Call, requiredInput, type Service, type Sim, SimError, unknownOperation } from './service.ts';
+
+/**
+ * AWS CloudFormation (awsQuery), as far as the preflight reads it:
+ * - ListStackSets: AWS Control Tower's own stack sets (AWSControlTowerBP-...) live in its home Region only;
+ * - DescribeStacks: the simulator deploys no stacks, so every stack is answered the way AWS answers a missing one.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackSets.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ */
+
+// Stack sets Control Tower creates in the management account's home Region (landing zone 3.0 and later no longer
+// deploy BP_BASELINE_CLOUDTRAIL). https://docs.aws.amazon.com/controltower/latest/userguide/how-control-tower-works.html
+const CONTROL_TOWER_STACK_SETS = ['AWSControlTowerBP-BASELINE-CONFIG', 'AWSControlTowerBP-BASELINE-ROLES', 'AWSControlTowerBP-BASELINE-SERVICE-ROLES'];
+
+export function cloudFormationService(sim: Sim): Service {
+  function listStackSets(call: Call) {
+    const inHomeRegion = call.caller.accountId === sim.state.managementAccountId && sim.state.controlTower?.homeRegion === call.region;
+    const summaries = (inHomeRegion ? CONTROL_TOWER_STACK_SETS : []).map((name) => ({
+      StackSetName: name,
+      StackSetId: `${name}:00000000-0000-4000-8000-000000000000`,
+      Status: 'ACTIVE',
+      PermissionModel: 'SELF_MANAGED',
+    }));
+    return { Summaries: summaries };
+  }
+
+  return {
+    protocol: 'awsQuery',
+    targetOf: () => undefined,
+    quotaOf: () => undefined,
+    handle: (op, call) => {
+      if (op === 'ListStackSets') return listStackSets(call);
+      if (op === 'DescribeStacks') throw new SimError('ValidationError', `Stack with id ${requiredInput(call, 'StackName')} does not exist`);
+      throw unknownOperation(op);
+    },
+  };
+}
