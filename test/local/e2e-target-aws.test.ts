@@ -10,7 +10,7 @@ describe('a run against an AWS-compatible endpoint found through the standard se
   let endpoint: Simulator;
   let enforcer: LocalEnforcer;
   beforeAll(async () => {
-    endpoint = await startSimulator({ state: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), speedup: 200 });
+    endpoint = await startSimulator({ state: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }) });
     const { accessKeyId, secretAccessKey } = credentialsFor(MANAGEMENT_ACCOUNT_ID);
     Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint.url, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey });
     enforcer = await startLocalEnforcer({ config: { ...EXAMPLE_CONFIG, mode: 'audit' }, target: 'aws', speedup: 200, logLevel: 'ERROR' });

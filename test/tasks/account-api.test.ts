@@ -16,14 +16,14 @@ beforeEach(() => sts.reset());
 
 describe('account-api', () => {
   it('pins the Account client to us-east-1 whatever Region the function runs in', async () => {
-    const region = await accountClientFor({}).config.region();
+    const region = await accountClientFor({}, 'GetAlternateContact').config.region();
 
     expect(process.env['AWS_REGION']).toBe('eu-west-1');
     expect(region).toBe('us-east-1');
   });
 
   it('pins the management role client to us-east-1 too', async () => {
-    expect(await accountClientFor({ roleArn: ROLE }).config.region()).toBe('us-east-1');
+    expect(await accountClientFor({ roleArn: ROLE }, 'PutAlternateContact').config.region()).toBe('us-east-1');
   });
 
   it('assumes a role once and reuses its credentials while they are fresh', async () => {
