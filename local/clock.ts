@@ -57,7 +57,7 @@ export function simulatedClock(speedup: number, base: Pick<ClockBase, 'now'> = R
   };
 }
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG, enough for jitter. */
+/** mulberry32: a small, fast, seedable PRNG, enough for jitter and generated organizations alike. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

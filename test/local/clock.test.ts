@@ -4,15 +4,20 @@ import { type ClockBase, installClock, seededRandom, simulatedClock, uninstallCl
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 /** A base clock whose time moves only when a test says so, and whose timers are only recorded. */
-function fakeBase() {
-  const timers: { ms: number; args: unknown[] }[] = [];
-  const base = {
+interface FakeBase extends ClockBase {
+  realNow: number;
+  readonly timers: { ms: number; args: unknown[] }[];
+}
+
+function fakeBase(): FakeBase {
+  const timers: FakeBase['timers'] = [];
+  const base: FakeBase = {
     realNow: T0,
     timers,
     now: () => base.realNow,
     setTimeout: ((_callback: () => void, ms: number, ...args: unknown[]) => timers.push({ ms, args })) as unknown as typeof setTimeout,
     setInterval: ((_callback: () => void, ms: number) => timers.push({ ms, args: [] })) as unknown as typeof setInterval,
-  } satisfies ClockBase & Record<string, unknown>;
+  };
   return base;
 }
 
@@ -59,7 +64,7 @@ describe('simulated clock', () => {
     const base = fakeBase();
     installClock(200, 1, base);
 
-    setTimeout(() => undefined, 20_000, 'argument');
+    setTimeout((_argument: string) => undefined, 20_000, 'argument');
     setInterval(() => undefined, 1_000);
 
     expect(base.timers).toEqual([
