@@ -5,7 +5,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnforcerConfig } from '#shared/config';
 import { ENV } from '#shared/env';
 import { startDynamo, TABLES } from './dynamodb.ts';
-import { createEngine, type TaskCall } from './engine.ts';
+import { installClock, installedClock, uninstallClock } from './clock.ts';
+import { createEngine, type EngineOptions, type TaskCall } from './engine.ts';
 import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
 
 /** The role the management stack creates; the delegated topology's management-account branch assumes it. */
@@ -21,14 +22,22 @@ export interface LocalEnforcerOptions {
   readonly enforcerAccountId?: string;
   /** Folder for DynamoDB's files, so idempotency records and results survive between runs; in memory when absent. */
   readonly dynamoPath?: string;
+  /**
+   * Simulator target: simulated time runs this many times faster than the wall clock, for everything that waits
+   * (local/clock.ts). Ignored for the AWS target, whose quotas and signatures live in real time. @default 1
+   */
   readonly speedup?: number;
+  /** Seeds the retry jitter, so a run repeats. @default 1 */
+  readonly seed?: number;
   readonly quotaScale?: number;
+  /** Simulator target: the delay before each AWS answer, in simulated ms. */
   readonly latencyMs?: number;
   /** AWS target, delegated administrator: the management account's role for the standalone branch. */
   readonly managementRoleArn?: string;
   /** Powertools log level for the tasks. @default WARN */
   readonly logLevel?: string;
   readonly onTask?: (call: TaskCall) => void;
+  readonly onTransition?: EngineOptions['onTransition'];
 }
 
 /**
@@ -38,7 +47,6 @@ export interface LocalEnforcerOptions {
  * One per process: the handlers' module-scope clients keep the first environment.
  */
 export async function startLocalEnforcer(options: LocalEnforcerOptions) {
-  const speedup = options.speedup ?? 1;
   if (options.dynamoPath) mkdirSync(options.dynamoPath, { recursive: true });
   const dynamo = await startDynamo(options.dynamoPath);
   let simulator: Simulator | undefined;
@@ -47,7 +55,8 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
 
   if (options.target === 'simulator') {
     if (!options.organization || !options.enforcerAccountId) throw new Error('the simulator target needs an organization and an enforcer account');
-    simulator = await startSimulator({ state: options.organization, speedup, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
+    installClock(options.speedup ?? 1, options.seed ?? 1);
+    simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
     enforcerAccountId = options.enforcerAccountId;
     managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
     const { accessKeyId, secretAccessKey } = credentialsFor(enforcerAccountId);
@@ -82,11 +91,13 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
 
-  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, speedup, onTask: options.onTask });
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition });
   let runs = 0;
   return {
     engine,
     simulator,
+    /** The simulated clock everything waits on (simulator target only). */
+    clock: installedClock(),
     enforcerAccountId,
     /** Starts one execution, named as the console would name it. */
     run: (input: unknown, executionName = `local-${Date.now()}-${++runs}`) => engine.execute(input, executionName),
@@ -94,6 +105,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     async close() {
       await simulator?.close();
       await dynamo.close();
+      if (simulator) uninstallClock();
     },
   };
 }

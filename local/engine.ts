@@ -16,7 +16,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface AslState {
   Type: string;
   Resource?: string;
-  Retry?: { IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number; MaxDelaySeconds?: number }[];
+  TimeoutSeconds?: number;
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number; MaxDelaySeconds?: number }[];
   ItemProcessor?: { States: Record<string, AslState> };
 }
 interface AslDefinition {
@@ -50,22 +51,14 @@ export function substitute(definition: AslDefinition, values: Record<string, str
   return JSON.parse(text) as AslDefinition;
 }
 
-/**
- * The local engine honours Retry but waits real seconds, with one fixed pause per retrier when overridden.
- * Each retrier's pause becomes the mean of its real capped-backoff schedule, divided by the speed-up: the total
- * retry budget per retrier is then the real one, scaled.
- */
-export function scaledRetryPauses(definition: AslDefinition, speedup: number): Record<string, number[]> {
-  const pauses: Record<string, number[]> = {};
-  for (const [name, state] of allStates(definition)) {
-    if (!state.Retry) continue;
-    pauses[name] = state.Retry.map(({ IntervalSeconds = 1, BackoffRate = 2, MaxAttempts = 3, MaxDelaySeconds = Infinity }) => {
-      const schedule = Array.from({ length: MaxAttempts }, (_, n) => Math.min(IntervalSeconds * BackoffRate ** n, MaxDelaySeconds));
-      const meanSeconds = schedule.reduce((a, b) => a + b, 0) / Math.max(1, MaxAttempts);
-      return (meanSeconds * 1000) / speedup;
-    });
-  }
-  return pauses;
+// A Task state without TimeoutSeconds waits as long as its function runs on AWS; aws-local-stepfunctions would stop it
+// after 60 s, which under a throttling storm is simulated time a task may really spend in SDK retries.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+function withLambdaTimeouts(definition: AslDefinition): AslDefinition {
+  for (const [, state] of allStates(definition)) if (state.Type === 'Task') state.TimeoutSeconds ??= LAMBDA_MAX_TIMEOUT_SECONDS;
+  return definition;
 }
 
 export interface TaskCall {
@@ -73,6 +66,8 @@ export interface TaskCall {
   readonly input: unknown;
   readonly output?: unknown;
   readonly error?: Error;
+  /** How long the invocation took, in (simulated) milliseconds: what Lambda would bill. */
+  readonly durationMs: number;
 }
 
 export interface EngineOptions {
@@ -80,10 +75,10 @@ export interface EngineOptions {
   readonly accountId: string;
   /** `${ManagementAccountRoleArn}`'s value. */
   readonly managementRoleArn: string;
-  /** Divides every retry pause. */
-  readonly speedup: number;
   /** Called after each task invocation: progress, counting. */
   readonly onTask?: (call: TaskCall) => void;
+  /** Called as each state is entered or retried, nested Map iterations included: state transitions, counted. */
+  readonly onTransition?: (state: string, kind: 'entered' | 'retried') => void;
 }
 
 export interface Execution {
@@ -114,9 +109,8 @@ export async function createEngine(options: EngineOptions) {
     const module = (await import(join(TASKS_DIR, `${file}.ts`))) as { handler: Handler };
     handlers[state] = invoke(state, `alternate-contacts-${file}`, module.handler, options.onTask);
   }
-  const definition = substitute(raw, { ...functionArns, ManagementAccountRoleArn: options.managementRoleArn });
+  const definition = withLambdaTimeouts(substitute(raw, { ...functionArns, ManagementAccountRoleArn: options.managementRoleArn }));
   const machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
-  const retryIntervalOverrides = scaledRetryPauses(definition, options.speedup);
 
   return {
     definition,
@@ -131,34 +125,49 @@ export async function createEngine(options: EngineOptions) {
       };
       const execution = machine.run(input as never, {
         context,
-        overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+        // No retryIntervalOverrides: the engine then waits AWS's own schedule (IntervalSeconds × BackoffRate^attempt,
+        // capped by MaxDelaySeconds, FULL jitter from Math.random), on the simulated clock with seeded jitter.
+        overrides: { taskResourceLocalHandlers: handlers },
       });
+      const transitions = options.onTransition && countTransitions(execution.eventLogs, options.onTransition);
       try {
         return { status: 'SUCCEEDED', output: await execution.result };
       } catch (error) {
         // The engine wraps the failing state's error; AWS reports that error itself, with its cause.
         const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
         return { status: 'FAILED', error: { name: failure.name, message: failureReason({ Error: failure.name, Cause: failure.message }) } };
+      } finally {
+        await transitions;
       }
     },
   };
 }
 
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+async function countTransitions(events: AsyncGenerator<EventLog>, onTransition: NonNullable<EngineOptions['onTransition']>): Promise<void> {
+  for await (const event of events) {
+    if (event.type === 'StateEntered') onTransition(event.state.name, 'entered');
+    else if (event.type === 'StateRetried') onTransition(event.state.name, 'retried');
+  }
+}
+
 function invoke(state: string, functionName: string, handler: Handler, onTask?: (call: TaskCall) => void) {
-  const timeoutMs = 900_000;
+  const timeoutMs = LAMBDA_MAX_TIMEOUT_SECONDS * 1000;
   return async <T>(input: T): Promise<T> => {
     const started = Date.now();
+    const durationMs = () => Date.now() - started;
     const context: LambdaContext = {
       functionName,
       awsRequestId: crypto.randomUUID(),
-      getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started),
+      getRemainingTimeInMillis: () => timeoutMs - durationMs(),
     };
     try {
       const output = overTheWire(await handler(overTheWire(input), context));
-      onTask?.({ state, input, output });
+      onTask?.({ state, input, output, durationMs: durationMs() });
       return output as T;
     } catch (error) {
-      onTask?.({ state, input, error: error as Error });
+      onTask?.({ state, input, error: error as Error, durationMs: durationMs() });
       throw asLambdaError(error);
     }
   };

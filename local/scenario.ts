@@ -1,5 +1,6 @@
 import { type EnforcerConfig, resolveDesired } from '#shared/config';
 import { CONTACT_TYPES, type Contact, type ContactType } from '#shared/contacts';
+import { seededRandom } from './clock.ts';
 import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACEHOLDER } from './simulator/state.ts';
 
 /**
@@ -227,18 +228,6 @@ function ouPathBuilder(state: SimState): (parentId: string) => string[] {
   };
 }
 
-/** mulberry32: a small, fast, seedable PRNG, so a generated organization is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const TEAMS = ['payments', 'checkout', 'catalog', 'search', 'identity', 'data', 'ml', 'mobile', 'web', 'platform', 'ledger', 'risk'];
 const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test', 'sandbox'];
 
@@ -248,7 +237,7 @@ const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test', 'sandbox'];
  * about n/50 OUs three levels deep. Deterministic from `seed`; builds 10,000 accounts in well under a second.
  */
 export function generatedOrganization(config: EnforcerConfig, n: number, seed: number): SimState {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const state = organizationShell(config);
 

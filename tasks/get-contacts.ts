@@ -13,5 +13,10 @@ interface GetContactsInput {
 export const handler = async ({ target, desired, recentlyJoined }: GetContactsInput, context: Context): Promise<CurrentContacts> => {
   logger.addContext(context);
   const types = Object.keys(desired) as ContactType[];
-  return perType(types, (type) => getContact(target, type, recentlyJoined), (error) => ({ status: 'ERROR', error: describeError(error) }));
+  return perType(
+    types,
+    (type) => getContact(target, type, recentlyJoined),
+    (error) => ({ status: 'ERROR', error: describeError(error) }),
+    () => context.getRemainingTimeInMillis(),
+  );
 };

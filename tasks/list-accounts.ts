@@ -3,6 +3,7 @@ import { isExcluded, loadConfig, resolveDesired } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { CallContext, RunPlan, TargetAccount, WorkList } from '#shared/model';
 import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
+import { maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
 import { writeChunks } from '#shared/run-table';
 
@@ -12,15 +13,7 @@ const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
 const CHUNK_SIZE = 10;
 // An account that joined within the hour may still answer AccessDenied while AWS finishes setting it up.
 const RECENTLY_JOINED_MS = 60 * 60_000;
-// Each account in flight sends one GetAlternateContact per managed type at once, and on drift one PutAlternateContact
-// per type. Get bursts to 15 and Put to 8 (counted per caller, to be safe): accounts in flight × types must stay
-// within both bursts, and the refill rates (10/s, 5/s) then set the pace. Measured with `npm run bench`, 2 accounts
-// in flight reach the same Get rate as 5 with a quarter of the throttled calls.
-// https://docs.aws.amazon.com/accounts/latest/reference/quotas.html
-const GET_BURST = 15;
-const PUT_BURST = 8;
-const managedTypes = Object.keys(config.contacts).length;
-const maxConcurrency = config.maxConcurrency ?? Math.max(1, Math.floor(Math.min(GET_BURST, PUT_BURST) / managedTypes));
+const maxConcurrency = maxConcurrencyFor(Object.keys(config.contacts).length, ['GetAlternateContact', 'PutAlternateContact'], config.maxConcurrency);
 
 /** The management account cannot name itself in AccountId and the enforcer's own account needs no AccountId. */
 function callContext(accountId: string, managementId: string): CallContext {

@@ -41,5 +41,6 @@ export const handler = async ({ target, desired, actions, recentlyJoined }: PutC
       return { status: 'WRITTEN' };
     },
     (error) => ({ status: 'FAILED', error: describeError(error) }),
+    () => context.getRemainingTimeInMillis(),
   );
 };

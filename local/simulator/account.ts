@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
 import { ACCOUNT_ID_PATTERN, CONTACT_TYPES, contactFields, type Contact, type ContactType } from '#shared/contacts';
 import type { SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
@@ -10,12 +11,10 @@ import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimErr
 
 const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
-// AWS's documented quotas, per caller account. https://docs.aws.amazon.com/accounts/latest/reference/quotas.html
-const QUOTAS: Record<string, Quota> = {
-  GetAlternateContact: { bucket: 'account:GetAlternateContact', perSecond: 10, burst: 15 },
-  PutAlternateContact: { bucket: 'account:PutAlternateContact', perSecond: 5, burst: 8 },
-  DeleteAlternateContact: { bucket: 'account:DeleteAlternateContact', perSecond: 1, burst: 1 },
-};
+// AWS's documented quotas, per caller account, as the product itself knows them (tasks/shared/pacing.ts).
+const QUOTAS: Record<string, Quota> = Object.fromEntries(
+  Object.entries(ACCOUNT_API_QUOTAS).map(([op, quota]) => [op, { bucket: `account:${op}`, ...quota }]),
+);
 
 /** AWS's member names for the contact fields, with the rules tasks/shared/contacts.ts already states. */
 const FIELDS = [

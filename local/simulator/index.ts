@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../clock.ts';
 import { accountService } from './account.ts';
 import { cloudFormationService } from './cloudformation.ts';
 import { accountOfAccessKey, temporaryCredentialsFor } from './credentials.ts';
@@ -31,15 +31,16 @@ export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secrets
 export interface SimulatorOptions {
   /** The organization to serve; validated and copied, so the caller's object is never written to. */
   readonly state: SimState;
-  /** Multiplies every token bucket's refill rate and divides not-ready windows (readyAt). @default 1 */
-  readonly speedup?: number;
   /** Multiplies every quota (rate and burst); 0.1 makes a throttling storm. @default 1 */
   readonly quotaScale?: number;
-  /** Delay before each AWS answer, in ms; one number for all services or one per service. @default 0 */
+  /** Delay before each AWS answer, in ms of simulated time; one number for all services or one per service. @default 0 */
   readonly latencyMs?: number | Partial<Record<ServiceName, number>>;
   /** @default 0 (any free port) */
   readonly port?: number;
-  /** Milliseconds since the epoch; tests pass a fake one to control token buckets and readyAt without waiting. @default Date.now */
+  /**
+   * Milliseconds since the epoch; tests pass a fake one to control token buckets and readyAt without waiting.
+   * @default Date.now, which a local run makes simulated time (local/clock.ts)
+   */
   readonly clock?: () => number;
 }
 
@@ -48,7 +49,7 @@ export interface Simulator {
   readonly url: string;
   /** The live state: the server's writes show here, and a test may change it between calls. */
   readonly state: SimState;
-  /** Simulated time: the server's start plus the real time since, times the speed-up (readyAt is read against it). */
+  /** The simulator's clock: readyAt, token buckets and credentials' expiry are read against it. */
   simulatedNow(): number;
   stats(): SimStats;
   resetStats(): void;
@@ -69,9 +70,8 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const { speedup = 1, quotaScale = 1, latencyMs = 0, port = 0, clock = Date.now } = options;
+  const { quotaScale = 1, latencyMs = 0, port = 0, clock = () => Date.now() } = options;
   const state = parseState(options.state);
-  const startedAt = clock();
   const recorder = new StatsRecorder();
   const buckets = new Map<string, TokenBucket>();
   /** Assumed-role sessions: access key id → the session's ARN. In memory only: sessions end with the server. */
@@ -92,12 +92,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: () => url,
     now: clock,
     account,
-    isReady: ({ readyAt }) => {
-      if (readyAt === undefined) return true;
-      const ready = Date.parse(readyAt);
-      const effective = ready <= startedAt ? ready : startedAt + (ready - startedAt) / speedup;
-      return clock() >= effective;
-    },
+    isReady: ({ readyAt }) => readyAt === undefined || clock() >= Date.parse(readyAt),
     startSession: (accountId, arn) => {
       const credentials = temporaryCredentialsFor(accountId, sessions.size + 1);
       sessions.set(credentials.accessKeyId, arn);
@@ -126,7 +121,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const key = `${caller.accountId}/${quota.bucket}`;
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(quota.perSecond * quotaScale * speedup, Math.max(1, Math.floor(quota.burst * quotaScale)), clock());
+      bucket = new TokenBucket(quota.perSecond * quotaScale, Math.max(1, Math.floor(quota.burst * quotaScale)), clock());
       buckets.set(key, bucket);
     }
     return !bucket.take(clock());
@@ -159,7 +154,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         // Organizations answers throttles with 400, the Account API with 429; the SDK retries both by name.
         throw new SimError('TooManyRequestsException', 'Rate exceeded', service.protocol === 'restJson1' ? 429 : 400);
       }
-      writeOutput(service.protocol, response, op, service.handle(op, call), requestId);
+      recorder.served(operation);
+      const output = service.handle(op, call);
+      recorder.succeeded(operation, `${caller.accountId} ${target ?? ''} ${body}`);
+      writeOutput(service.protocol, response, op, output, requestId);
     } catch (error) {
       const failure = error instanceof SimError ? error : new SimError('InternalServerException', 'The simulator failed on this request.', 500);
       if (!(error instanceof SimError)) console.error('simulator: unexpected failure', error);
@@ -201,7 +199,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url,
     state,
-    simulatedNow: () => startedAt + (clock() - startedAt) * speedup,
+    simulatedNow: clock,
     stats: () => recorder.snapshot(),
     resetStats: () => recorder.reset(),
     close: () =>

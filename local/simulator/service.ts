@@ -31,7 +31,7 @@ export interface Call {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-/** A token bucket's shape before `speedup` and `quotaScale` are applied. */
+/** A token bucket's shape before `quotaScale` is applied. */
 export interface Quota {
   /** Calls sharing a name (per caller account) draw from one bucket. */
   readonly bucket: string;
@@ -57,7 +57,7 @@ export interface Sim {
   url(): string;
   now(): number;
   account(accountId: string): SimAccount | undefined;
-  /** False while a just-created account is still inside its readyAt window (shortened by `speedup`). */
+  /** False while a just-created account is still inside its readyAt window. */
   isReady(account: SimAccount): boolean;
   /** Issues temporary credentials for an assumed role and returns the session's access key id. */
   startSession(accountId: string, arn: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };

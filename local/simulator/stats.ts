@@ -12,6 +12,13 @@ export interface SimStats {
   readonly throttled: Record<string, number>;
   /** Error responses per error code, throttles included. */
   readonly errors: Record<string, number>;
+  /** Requests per operation that the quota let through and the service answered, with success or an error. */
+  readonly served: Record<string, number>;
+  /**
+   * Successful requests per operation that repeat an earlier successful one (same caller, target and input): for a
+   * write, a redundant write; for a read, a re-read.
+   */
+  readonly repeated: Record<string, number>;
 }
 
 const increment = (counts: Record<string, number>, key: string) => {
@@ -20,9 +27,10 @@ const increment = (counts: Record<string, number>, key: string) => {
 
 export class StatsRecorder {
   private stats: SimStats = StatsRecorder.empty();
+  private readonly succeededRequests = new Set<string>();
 
   private static empty(): SimStats {
-    return { calls: {}, byCaller: {}, byTarget: {}, standalone: {}, throttled: {}, errors: {} };
+    return { calls: {}, byCaller: {}, byTarget: {}, standalone: {}, throttled: {}, errors: {}, served: {}, repeated: {} };
   }
 
   call(operation: string, caller: string | undefined, target: string | undefined): void {
@@ -39,6 +47,17 @@ export class StatsRecorder {
     increment(this.stats.throttled, operation);
   }
 
+  served(operation: string): void {
+    increment(this.stats.served, operation);
+  }
+
+  /** `request` identifies the request's caller, target and input. */
+  succeeded(operation: string, request: string): void {
+    const key = `${operation} ${request}`;
+    if (this.succeededRequests.has(key)) increment(this.stats.repeated, operation);
+    this.succeededRequests.add(key);
+  }
+
   error(code: string): void {
     increment(this.stats.errors, code);
   }
@@ -49,5 +68,6 @@ export class StatsRecorder {
 
   reset(): void {
     this.stats = StatsRecorder.empty();
+    this.succeededRequests.clear();
   }
 }

@@ -14,6 +14,7 @@ import {
   TransientError,
 } from './errors.ts';
 import type { CallTarget, CurrentContact } from './model.ts';
+import type { AccountOperation } from './pacing.ts';
 
 // The Account Management API is global and signs in us-east-1; a client built for another Region is answered
 // with AccessDeniedException, which looks like a missing permission.
@@ -24,9 +25,15 @@ const ACCOUNT_API_REGION = 'us-east-1';
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 const ROLE_SESSION_NAME = 'alternate-contacts-enforcer';
 
+// Adaptive retry: each client keeps a client-side token bucket that slows down on the first throttle and probes back
+// up, so every container of a run shares the per-caller quota without talking to the others. More attempts than the
+// default 3, because a paced call waits in that bucket rather than failing fast.
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+
 const sts = new STSClient({});
-const ownAccountClient = new AccountClient({ region: ACCOUNT_API_REGION });
-const roleClients = new Map<string, AccountClient>();
+/** One client per caller and operation: the rate limiter lives in the client, and each operation has its own quota. */
+const clients = new Map<string, AccountClient>();
 const roleCredentials = new Map<string, RoleCredentials>();
 
 interface RoleCredentials {
@@ -52,14 +59,14 @@ export async function assumedRoleCredentials(roleArn: string): Promise<RoleCrede
   return credentials;
 }
 
-/** The Account client for a target: the function's own credentials, or the target's role (the management account). */
-export function accountClientFor(target: CallTarget): AccountClient {
+/** The Account client for a target and operation: the function's own credentials, or the target's role (the management account). */
+export function accountClientFor(target: CallTarget, operation: AccountOperation): AccountClient {
   const { roleArn } = target;
-  if (!roleArn) return ownAccountClient;
-  let client = roleClients.get(roleArn);
+  const key = `${roleArn ?? 'own'} ${operation}`;
+  let client = clients.get(key);
   if (!client) {
-    client = new AccountClient({ region: ACCOUNT_API_REGION, credentials: () => assumedRoleCredentials(roleArn) });
-    roleClients.set(roleArn, client);
+    client = new AccountClient({ region: ACCOUNT_API_REGION, ...RETRY, ...(roleArn && { credentials: () => assumedRoleCredentials(roleArn) }) });
+    clients.set(key, client);
   }
   return client;
 }
@@ -97,20 +104,49 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+// Retries inside a task, for the types still pending once another type's call succeeded: Put 5/s, so a few seconds.
+const IN_TASK_RETRY = { baseMs: 1_000, maxDelayMs: 20_000 };
+// Time left for the last outcomes to be returned before the function's own timeout.
+const RETURN_MARGIN_MS = 5_000;
+
 /**
- * Runs one call per contact type at once. One type's failure never aborts the others: a non-retryable error becomes
- * that type's outcome through `onError`. A retryable one is thrown, because every call here is idempotent and the
- * state machine's Retry repeats the whole task.
+ * Runs one call per contact type at once; one type's failure never aborts the others, and a call that succeeded is
+ * never repeated. A non-retryable error becomes that type's outcome through `onError`. Retryable errors (throttles,
+ * not ready yet, transient): while no call has succeeded, the error is thrown and the state machine's Retry repeats
+ * the whole task; once one has, repeating the task would repeat it (a redundant Put), so the pending types are
+ * retried here with capped, fully jittered backoff until they succeed or the function's time runs short.
  */
 export async function perType<T>(
   types: readonly ContactType[],
   call: (type: ContactType) => Promise<T>,
   onError: (error: unknown) => T,
+  remainingMs: () => number,
 ): Promise<Partial<Record<ContactType, T>>> {
-  const settled = await Promise.allSettled(types.map(call));
-  const retryable = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && isRetryable(s.reason));
-  if (retryable) throw retryable.reason;
-  return Object.fromEntries(settled.map((s, i) => [types[i], s.status === 'fulfilled' ? s.value : onError(s.reason)]));
+  const outcomes: Partial<Record<ContactType, T>> = {};
+  let pending = [...types];
+  let succeeded = 0;
+  for (let attempt = 0; ; attempt++) {
+    const settled = await Promise.allSettled(pending.map(call));
+    const retry: { type: ContactType; error: unknown }[] = [];
+    settled.forEach((result, i) => {
+      const type = pending[i]!;
+      if (result.status === 'fulfilled') {
+        outcomes[type] = result.value;
+        succeeded++;
+      } else if (isRetryable(result.reason)) retry.push({ type, error: result.reason });
+      else outcomes[type] = onError(result.reason);
+    });
+    if (retry.length === 0) return outcomes;
+    if (succeeded === 0) throw retry[0]!.error;
+    const pause = Math.random() * Math.min(IN_TASK_RETRY.baseMs * 2 ** attempt, IN_TASK_RETRY.maxDelayMs);
+    if (remainingMs() - pause < RETURN_MARGIN_MS) {
+      for (const { type, error } of retry) outcomes[type] = onError(error);
+      return outcomes;
+    }
+    // The global timer, not node:timers/promises: a local run scales it with its simulated clock (local/clock.ts).
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pending = retry.map(({ type }) => type);
+  }
 }
 
 /**
@@ -120,7 +156,7 @@ export async function perType<T>(
  */
 export async function getContact(target: CallTarget, type: ContactType, recentlyJoined: boolean): Promise<CurrentContact> {
   try {
-    const { AlternateContact: found } = await accountClientFor(target).send(
+    const { AlternateContact: found } = await accountClientFor(target, 'GetAlternateContact').send(
       new GetAlternateContactCommand({ AccountId: target.accountId, AlternateContactType: type }),
     );
     return {
@@ -137,7 +173,7 @@ export async function getContact(target: CallTarget, type: ContactType, recently
 /** Sets the contact of one type; PutAlternateContact is idempotent, so a retry is always safe. */
 export async function putContact(target: CallTarget, type: ContactType, contact: Contact, recentlyJoined: boolean): Promise<void> {
   try {
-    await accountClientFor(target).send(
+    await accountClientFor(target, 'PutAlternateContact').send(
       new PutAlternateContactCommand({
         AccountId: target.accountId,
         AlternateContactType: type,

@@ -1,6 +1,6 @@
 import { AccessDeniedException, AccountClient, PutAlternateContactCommand, TooManyRequestsException } from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesiredContacts } from '#shared/contacts';
 import type { Comparison } from '#shared/model';
 import { BASE_CONFIG, CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
@@ -49,10 +49,23 @@ describe('put-contacts', () => {
     expect(account).toHaveReceivedCommandTimes(PutAlternateContactCommand, 1);
   });
 
-  it('throws ThrottledError so the state machine retries the idempotent writes', async () => {
-    account.on(PutAlternateContactCommand, { AlternateContactType: 'OPERATIONS' }).rejects(new TooManyRequestsException({ message: 'Rate exceeded', ...metadata }));
+  it('throws ThrottledError while nothing is written, so the state machine retries the whole task', async () => {
+    account.on(PutAlternateContactCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', ...metadata }));
 
     await expect(putContacts()).rejects.toThrow(expect.objectContaining({ name: 'ThrottledError' }));
+  });
+
+  it('retries a throttled type inside the task once another is written, and never writes a type twice', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    account.on(PutAlternateContactCommand, { AlternateContactType: 'OPERATIONS' }).rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', ...metadata })).resolves({});
+
+    const pending = putContacts();
+    await vi.runAllTimersAsync();
+    const writes = await pending;
+    vi.useRealTimers();
+
+    expect(writes).toEqual({ SECURITY: { status: 'WRITTEN' }, OPERATIONS: { status: 'WRITTEN' } });
+    expect(account.commandCalls(PutAlternateContactCommand, { AlternateContactType: 'SECURITY' })).toHaveLength(1);
   });
 
   it('throws AccountNotReadyError on AccessDenied from an account that joined minutes ago', async () => {
