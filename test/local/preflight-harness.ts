@@ -1,3 +1,4 @@
+import { installClock, uninstallClock } from '../../local/clock.ts';
 import type { EnforcerConfig } from '#shared/config';
 import { type CheckResult, runChecks } from '../../local/preflight/checks.ts';
 import { simulatedCaller, useSimulator } from '../../local/preflight.ts';
@@ -22,8 +23,9 @@ export interface PreflightHarness {
  */
 export async function preflightHarness(config: EnforcerConfig): Promise<PreflightHarness> {
   const base = defaultOrganization(config, { newAccountReadyInMs: 0, now: Date.UTC(2026, 10, 24) });
-  // Organizations' 20 calls a second would pace the ~40 reads of a run; the tests need not wait for the refill.
-  const simulator = await startSimulator({ state: structuredClone(base), speedup: 1000 });
+  // Organizations' 20 calls a second would pace the ~40 reads of a run: simulated time runs fast so tests need not wait.
+  installClock(1000, 1);
+  const simulator = await startSimulator({ state: structuredClone(base) });
   useSimulator(simulator, simulatedCaller(config, base));
   return {
     simulator,
@@ -34,7 +36,10 @@ export async function preflightHarness(config: EnforcerConfig): Promise<Prefligh
       trap?.(simulator.state);
       return runChecks({ config: runConfig, configFile: CONFIG_FILE });
     },
-    close: () => simulator.close(),
+    async close() {
+      await simulator.close();
+      uninstallClock();
+    },
   };
 }
 
