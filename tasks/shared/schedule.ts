@@ -111,12 +111,13 @@ function atProblem(body: string): string | undefined {
   return real ? undefined : `at(): ${body} is not a real date and time`;
 }
 
-/** Why AWS would refuse this schedule expression, or undefined when it is valid. */
+const RULE = 'must be rate(N unit), cron(6 fields) or at(yyyy-mm-ddThh:mm:ss)';
+
+/** Why AWS would refuse this schedule expression (the general rule, then the detail), or undefined when it is valid. */
 export function scheduleProblem(expression: string): string | undefined {
   const match = /^(cron|rate|at)\((.*)\)$/s.exec(expression);
-  if (!match) return 'must be cron(6 fields), rate(N unit) or at(yyyy-mm-ddThh:mm:ss)';
+  if (!match) return RULE;
   const [, kind, body = ''] = match;
-  if (kind === 'cron') return cronProblem(body);
-  if (kind === 'rate') return rateProblem(body);
-  return atProblem(body);
+  const problem = kind === 'cron' ? cronProblem(body) : kind === 'rate' ? rateProblem(body) : atProblem(body);
+  return problem && `${RULE}: ${problem}`;
 }
