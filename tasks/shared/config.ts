@@ -198,7 +198,7 @@ function unquotedIds(document: Document, lines: LineCounter): string[] {
       node.items.forEach((item, index) => pending.push({ node: item, path: [...path, String(index)] }));
     } else if (isScalar(node) && typeof node.value === 'number' && node.source !== undefined && /^(0\d+|\d{12})$/.test(node.source)) {
       const line = node.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
-      problems.push(`${pathText(path)}: ${node.source} is an unquoted number in YAML${line}; quote the account id: "${node.source}"`);
+      problems.push(`${pathText(path)}: must be a string: YAML reads the unquoted ${node.source}${line} as a number; quote the account id: "${node.source}"`);
       node.value = node.source;
     }
   }
