@@ -6,6 +6,7 @@ import {
   CONTACT_TYPES,
   contactFields,
   type ContactType,
+  describeIssues,
   type DesiredContacts,
   ouIdSchema,
   POLICIES,
@@ -131,15 +132,6 @@ export const configSchema = z
 export type EnforcerConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
-function describe(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${path ? `${path}.` : ''}${key}: is not a known key`);
-    if (issue.code === 'invalid_key') return [`${path}: key ${issue.issues[0]?.message ?? issue.message}`];
-    return [`${path || '(root)'}: ${issue.message}`];
-  });
-}
-
 /** Validates a parsed configuration; throws one ConfigError listing every problem with its path and rule. */
 export function parseConfig(raw: unknown, source = '(inline)'): EnforcerConfig {
   return validated(raw, source, []);
@@ -150,7 +142,7 @@ function validated(raw: unknown, source: string, problems: readonly string[]): E
   const shape = shapeProblem(raw);
   if (shape) throw new ConfigError([...problems, shape], source);
   const result = configSchema.safeParse(raw);
-  if (!result.success || problems.length > 0) throw new ConfigError([...problems, ...(result.error ? describe(result.error) : [])], source);
+  if (!result.success || problems.length > 0) throw new ConfigError([...problems, ...(result.error ? describeIssues(result.error) : [])], source);
   return result.data;
 }
 

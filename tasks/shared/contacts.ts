@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathText } from './input-shape.ts';
 
 /** The three alternate contact types AWS knows. The order is the report's order: SECURITY first. */
 export const CONTACT_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'] as const;
@@ -60,11 +61,15 @@ export interface DesiredContact {
 }
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
-/** Renders zod issues as one line per problem: `path: rule`; an unknown key is named as the path itself. */
+/**
+ * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself, and a
+ * record's bad key by its own path.
+ */
 export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = [], unknownKey = 'is not a known key'): string[] {
   return error.issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path].map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...path, key].join('.')}: ${unknownKey}`);
-    return [`${path.join('.') || '(root)'}: ${issue.message}`];
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${pathText([...path, key])}: ${unknownKey}`);
+    if (issue.code === 'invalid_key') return [`${pathText(path)}: key ${issue.issues[0]?.message ?? issue.message}`];
+    return [`${pathText(path)}: ${issue.message}`];
   });
 }

@@ -11,8 +11,11 @@ export const MAX_NESTING_DEPTH = 32;
 // into Object.prototype: refused wherever they appear.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** `a.b.0.c`, or `(root)`. */
-export const pathText = (path: readonly PropertyKey[]): string => (path.length > 0 ? path.map(String).join('.') : '(root)');
+/** A key as a path shows it: plain when it reads as a name, JSON-quoted otherwise (`""`, `" "`, `"a.b"`). */
+const segment = (key: PropertyKey): string => (typeof key === 'number' || /^[\w$-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)));
+
+/** `a.b.0.c`, or `(root)`: where a problem is, from the input's top. */
+export const pathText = (path: readonly PropertyKey[]): string => (path.length > 0 ? path.map(segment).join('.') : '(root)');
 
 /** The first problem of shape, as `path: rule`, or undefined when the value is safe to hand to a parser. */
 export function shapeProblem(value: unknown, maxDepth = MAX_NESTING_DEPTH): string | undefined {
