@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type EnforcerConfig, loadConfig } from '#shared/config';
 import { ConfigError, MalformedInputError } from '#shared/errors';
 import type { Report, WorkList } from '#shared/model';
 import { formatSummary } from '#shared/report';
+import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
 import { startLocalEnforcer } from './enforcer.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
@@ -92,7 +93,7 @@ function refuseBlankAndRepeated(tokens: NonNullable<ReturnType<typeof parseArgs>
   }
 }
 
-function parseCommandLine(argv: string[]) {
+function parseCommandLine(argv: string[], cwd: string) {
   const { values, tokens } = parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
   refuseBlankAndRepeated(tokens);
   const number = (flag: string, text: string, min: number, max: number, integer = false) => {
@@ -111,6 +112,10 @@ function parseCommandLine(argv: string[]) {
   if (values.apply && target !== 'aws') throw new UsageError('--apply: only with --target aws (the simulator is always written)');
   if (target === 'aws' && values.accounts !== undefined) throw new UsageError('--accounts: only with the simulator');
   if (target !== 'aws' && values['management-role-arn'] !== undefined) throw new UsageError('--management-role-arn: only with --target aws');
+  // Found out only after the run has written would be too late: the exit code would then say nothing was written.
+  if (values['report-json'] !== undefined && !existsSync(dirname(resolve(cwd, values['report-json'])))) {
+    throw new UsageError(`--report-json: the folder ${dirname(values['report-json'])} does not exist`);
+  }
   return {
     config: values.config ?? 'config/alternate-contacts.yaml',
     event: values.event,
@@ -140,11 +145,15 @@ const MAX_INPUT_BYTES = 256 * 1024;
 function jsonInput(flag: string, text: string): unknown {
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_INPUT_BYTES) throw new MalformedInputError(`${flag}: is ${Math.ceil(bytes / 1024)} KiB; Step Functions accepts at most 256 KiB of input`);
+  let input: unknown;
   try {
-    return JSON.parse(text);
+    input = JSON.parse(text);
   } catch (error) {
     throw new MalformedInputError(`${flag}: is not JSON (${(error as Error).message})`);
   }
+  const duplicate = duplicateKeyIn(text);
+  if (duplicate) throw new MalformedInputError(duplicate);
+  return input;
 }
 
 /** The execution input (the event file, the console JSON, or `{}`), parsed and checked before anything runs. */
@@ -267,7 +276,7 @@ const isParseArgsError = (error: unknown): error is Error => error instanceof Ty
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const options = parseCommandLine(argv);
+    const options = parseCommandLine(argv, io.cwd);
     if (options.help) {
       io.out(`${HELP}\n`);
       return EXIT.finished;

@@ -31,3 +31,35 @@ export function shapeProblem(value: unknown, maxDepth = MAX_NESTING_DEPTH): stri
   }
   return undefined;
 }
+
+/**
+ * The path of the first key that JSON text gives twice in one object, or undefined. JSON.parse keeps the last, so
+ * `{"dryRun": true, "dryRun": false}` would read as a write the operator never meant. The text must be valid JSON.
+ */
+export function duplicateKeyIn(json: string): string | undefined {
+  const open: { keys: Set<string> | undefined; key: string | number; expectKey: boolean }[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    const top = open.at(-1);
+    if (char === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return `${pathText([...open.slice(0, -1).map((level) => level.key), key])}: is given twice in one object`;
+        top.keys.add(key);
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (char === '{' || char === '[') {
+      open.push({ keys: char === '{' ? new Set() : undefined, key: char === '{' ? '' : 0, expectKey: char === '{' });
+    } else if (char === '}' || char === ']') {
+      open.pop();
+    } else if (char === ',' && top) {
+      if (top.keys) top.expectKey = true;
+      else top.key = (top.key as number) + 1;
+    }
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '#shared/errors';
+import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput } from '#shared/run-input';
 import { readCorpus } from '../support/corpus.ts';
 import { startInProcess } from '../support/cli.ts';
@@ -29,7 +30,8 @@ describe('the run-input corpus', () => {
     for (const c of corpus) expect(c.expected, c.file).toMatch(/^(refused|run) ./);
   });
 
-  it.each(refused.filter((c) => parseJson(c.body).ok))('$file: parseRunInput refuses it with MalformedInputError naming the path and rule', (c) => {
+  // A key given twice is gone once parsed (JSON.parse keeps the last): the CLI refuses it from the text.
+  it.each(refused.filter((c) => parseJson(c.body).ok && !duplicateKeyIn(c.body)))('$file: parseRunInput refuses it with MalformedInputError naming the path and rule', (c) => {
     const json = parseJson(c.body);
     if (!json.ok) throw new Error('not JSON');
 
