@@ -16,7 +16,7 @@ export type RunInput =
 
 const MAX_ACCOUNT_IDS = 1000;
 
-export const CONSOLE_INPUT_EXAMPLE = '{"accountIds": ["123456789012"], "dryRun": true}';
+const CONSOLE_INPUT_EXAMPLE = '{"accountIds": ["123456789012"], "dryRun": true}';
 
 /** An operator's input: strict, so a misspelt key is an error rather than a whole-organization run. */
 const consoleInput = z.strictObject(

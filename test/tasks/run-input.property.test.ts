@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '#shared/errors';
@@ -8,29 +10,10 @@ import { parseRunInput, type RunInput } from '#shared/run-input';
 /** Fixed seed, small run counts: the whole file costs well under a second, and a failure replays exactly. */
 const RUNS = { seed: 20261124, numRuns: 400 } as const;
 
-const scheduled = {
-  version: '0',
-  id: '3f4e5d6c-7b8a-4c9d-8e0f-1a2b3c4d5e6f',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.scheduler',
-  account: '333333333333',
-  time: '2026-11-21T03:00:00Z',
-  region: 'us-east-1',
-  resources: ['arn:aws:scheduler:us-east-1:333333333333:schedule/default/alternate-contacts-nightly'],
-  detail: {},
-};
-const createAccountResult = {
-  ...scheduled,
-  'detail-type': 'AWS Service Event via CloudTrail',
-  source: 'aws.organizations',
-  detail: { eventName: 'CreateAccountResult', serviceEventDetails: { createAccountStatus: { state: 'SUCCEEDED', accountId: '222222222222' } } },
-};
-const createManagedAccount = {
-  ...scheduled,
-  'detail-type': 'AWS Service Event via CloudTrail',
-  source: 'aws.controltower',
-  detail: { eventName: 'CreateManagedAccount', serviceEventDetails: { createManagedAccountStatus: { state: 'SUCCEEDED', account: { accountId: '222222222222' } } } },
-};
+const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', name), 'utf8')) as Record<string, unknown>;
+const scheduled = fixture('scheduled.json');
+const createAccountResult = fixture('orgs-succeeded.json');
+const createManagedAccount = fixture('ct-succeeded.json');
 const VALID_INPUTS: readonly object[] = [scheduled, createAccountResult, createManagedAccount, {}, { accountIds: ['222222222222'] }, { dryRun: false }];
 
 /** Keys that matter here, so mutations hit them often: envelope keys, console keys, prototype keys, near misses. */
