@@ -59,7 +59,10 @@ const deploymentSchema = z.strictObject({
   /** The Account and Organizations events are only emitted here, so the enforcer lives here too. */
   region: regionSchema.refine((r) => r === 'us-east-1', 'must be us-east-1: Organizations events exist only there').default('us-east-1'),
   /** Control Tower emits CreateManagedAccount in its home Region; a forwarding rule is deployed there when it differs. */
-  controlTowerHomeRegion: regionSchema.default('us-east-1'),
+  controlTowerHomeRegion: regionSchema
+    // EventBridge forwards events between Regions of one partition only, and the enforcer lives in us-east-1 (aws).
+    .refine((r) => !/^(cn|[a-z]{2}-gov)-/.test(r), 'must be a Region of the aws partition, as us-east-1 is')
+    .default('us-east-1'),
   /** Enable trusted access for account.amazonaws.com (and register the delegated administrator) at deploy time. */
   setupTrustedAccess: z.boolean({ error: 'must be true or false' }).default(true),
 });

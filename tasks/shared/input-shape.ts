@@ -12,7 +12,11 @@ export const MAX_NESTING_DEPTH = 32;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A key as a path shows it: plain when it reads as a name, JSON-quoted otherwise (`""`, `" "`, `"a.b"`). */
-const segment = (key: PropertyKey): string => (typeof key === 'number' || /^[\w$-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)));
+const segment = (key: PropertyKey): string =>
+  typeof key === 'number' || /^[\w$-]+$/.test(String(key))
+    ? String(key)
+    : // JSON leaves these unescaped, and a message must show every character it names.
+      JSON.stringify(String(key)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** `a.b.0.c`, or `(root)`: where a problem is, from the input's top. */
 export const pathText = (path: readonly PropertyKey[]): string => (path.length > 0 ? path.map(segment).join('.') : '(root)');

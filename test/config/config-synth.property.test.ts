@@ -67,7 +67,7 @@ function apply(mutations: readonly Mutation[]): unknown {
     if (typeof target !== 'object' || target === null) continue;
     if (op === 'delete') delete target[last];
     // defineProperty keeps __proto__ an own key, as YAML and JSON parsers do.
-    else Object.defineProperty(target, op === 'add' ? key : last, { value: newValue, enumerable: true, writable: true, configurable: true });
+    else Object.defineProperty(target, op === 'add' ? key : last, { value: structuredClone(newValue), enumerable: true, writable: true, configurable: true });
   }
   return config;
 }

@@ -212,7 +212,7 @@ describe('resolve-targets', () => {
     ['Organizations with a numeric account id', organizationsEvent({ state: 'SUCCEEDED', accountId: 222222222222 }), `${STATUS}.accountId: must be a string`],
     ['JSON 0', 0, '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
     ['JSON false', false, '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
-    ['a schedule event carrying dryRun', { ...scheduledEvent, dryRun: true }, 'dryRun: is not a key of an EventBridge event, which carries only version, id, detail-type, source, account, time, region, resources, detail; for a dry run or chosen accounts, start with console input such as {"dryRun": true}'],
+    ['a schedule event carrying dryRun', { ...scheduledEvent, dryRun: true }, 'dryRun: is not a key of an EventBridge event, which carries only version, id, detail-type, source, account, time, region, resources, detail. For a dry run or chosen accounts, start with console input such as {"dryRun": true}'],
     ['an event without its source', { 'detail-type': 'Scheduled Event', detail: {} }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
     ['a prototype key', JSON.parse('{"__proto__": {"dryRun": true}}') as unknown, '__proto__: is a prototype key, never allowed'],
     ['input nested past the bound', { dryRun: Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], true) }, `dryRun${'.0'.repeat(31)}: nests deeper than 32 levels, the most allowed`],

@@ -10,7 +10,7 @@ import type { RunInput } from '../run-input.ts';
  */
 export const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'] as const;
 
-const NOT_AN_ENVELOPE_KEY = `is not a key of an EventBridge event, which carries only ${ENVELOPE_KEYS.join(', ')}; for a dry run or chosen accounts, start with console input such as {"dryRun": true}`;
+const NOT_AN_ENVELOPE_KEY = `is not a key of an EventBridge event, which carries only ${ENVELOPE_KEYS.join(', ')}. For a dry run or chosen accounts, start with console input such as {"dryRun": true}`;
 
 /** One event source's parser; parseRunInput picks it by `source` and, for CloudTrail events, `detail.eventName`. */
 export interface EventParser {
