@@ -62,12 +62,13 @@ export interface DesiredContact {
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
 /**
- * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself, and a
- * record's bad key by its own path.
+ * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself (with its own
+ * rule at the top level, when given), and a record's bad key by its own path.
  */
-export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = [], unknownKey = 'is not a known key'): string[] {
+export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = [], unknownTopLevelKey = 'is not a known key'): string[] {
   return error.issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
+    const unknownKey = path.length === 0 ? unknownTopLevelKey : 'is not a known key';
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${pathText([...path, key])}: ${unknownKey}`);
     if (issue.code === 'invalid_key') return [`${pathText(path)}: key ${issue.issues[0]?.message ?? issue.message}`];
     return [`${pathText(path)}: ${issue.message}`];

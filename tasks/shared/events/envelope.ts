@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountIdSchema, describeIssues } from '../contacts.ts';
 import { MalformedInputError } from '../errors.ts';
+import { pathText } from '../input-shape.ts';
 import type { RunInput } from '../run-input.ts';
 
 /**
@@ -22,9 +23,9 @@ export interface EventParser {
 }
 
 /** Parses with zod, or throws MalformedInputError naming each field (from the input's root) and its rule. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, path: readonly string[] = [], unknownKey?: string): z.infer<T> {
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, path: readonly string[] = [], unknownTopLevelKey?: string): z.infer<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new MalformedInputError(describeIssues(result.error, path, unknownKey).join('; '));
+  if (!result.success) throw new MalformedInputError(describeIssues(result.error, path, unknownTopLevelKey).join('; '));
   return result.data;
 }
 
@@ -53,5 +54,25 @@ export function eventSchema<D extends z.ZodType, T extends z.ZodType = z.ZodOpti
   });
 }
 
-/** Parses a whole event; an unknown top-level key is named, with the rule. */
-export const parseEvent = <T extends z.ZodType>(schema: T, event: unknown): z.infer<T> => parseWith(schema, event, [], NOT_AN_ENVELOPE_KEY);
+/**
+ * Where inside an event a `dryRun` key hides, if anywhere. AWS never sends one, so it can only be an operator's
+ * edit, and an event's loose inner objects would drop it without a word: the run would write.
+ */
+function dryRunInside(event: object): string | undefined {
+  const pending: { value: unknown; path: readonly string[] }[] = Object.entries(event).map(([key, value]) => ({ value, path: [key] }));
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const [key, value] of Object.entries(next.value)) {
+      if (key === 'dryRun') return pathText([...next.path, key]);
+      pending.push({ value, path: [...next.path, key] });
+    }
+  }
+  return undefined;
+}
+
+/** Parses a whole event; an unknown top-level key, or a dryRun at any depth, is named with the rule. */
+export function parseEvent<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
+  const dryRun = typeof event === 'object' && event !== null ? dryRunInside(event) : undefined;
+  if (dryRun) throw new MalformedInputError(`${dryRun}: an event cannot ask for a dry run. Start with console input such as {"dryRun": true}`);
+  return parseWith(schema, event, [], NOT_AN_ENVELOPE_KEY);
+}

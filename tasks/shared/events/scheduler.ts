@@ -5,7 +5,8 @@ import { type EventParser, eventSchema, isoTime, parseEvent } from './envelope.t
 const scheduledEvent = eventSchema({
   source: 'aws.scheduler',
   detailType: 'Scheduled Event',
-  detail: z.object({}, { error: 'must be an object' }),
+  // Scheduler sends an empty detail: anything in it is an operator's edit, which must not pass unseen.
+  detail: z.strictObject({}, { error: 'must be an object' }),
   time: isoTime,
 });
 
