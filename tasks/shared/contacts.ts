@@ -39,6 +39,8 @@ const text = (max: number) =>
     .superRefine((value, ctx) => {
       const found = controlCharacterIn(value);
       if (found) ctx.addIssue({ code: 'custom', message: `must not contain control characters (found ${found})`, abort: true });
+      // Compared trimmed (compare.ts), a blank value is an empty one: it would write a contact with no name.
+      else if (value.length > 0 && value.trim() === '') ctx.addIssue({ code: 'custom', message: 'must not be blank', abort: true });
     });
 
 export const contactFields = {
