@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { isExcluded, loadConfig, resolveDesired } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
-import type { CallContext, RunPlan, TargetAccount, WorkList } from '#shared/model';
+import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
@@ -43,12 +43,23 @@ function chunked(targets: readonly TargetAccount[]): TargetAccount[][] {
   return chunks;
 }
 
+// The state payload carries at most this many skipped accounts; the count covers them all.
+const MAX_SKIPPED_LISTED = 100;
+
+/** Only ACTIVE accounts can be reconciled; any other state is reported with the account, never dropped silently. */
+const skippedFor = (account: OrganizationAccount): SkippedAccount => ({
+  accountId: account.id,
+  accountName: account.name,
+  reason: `account is ${account.state}, not ACTIVE`,
+});
+
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
   const found = plan.accountIds ? await describeAccounts(plan.accountIds) : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
   const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath));
+  const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
   const now = Date.now();
   const targets = included.map((account) => toTarget(account, managementId, now));
 
@@ -56,6 +67,13 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
   await writeChunks(plan.runId, chunks);
 
   const excludedCount = active.length - included.length;
-  logger.info('Accounts planned', { accounts: targets.length, excluded: excludedCount, notActive: found.length - active.length, chunks: chunks.length });
-  return { runId: plan.runId, accountCount: targets.length, excludedCount, chunks: chunks.map((_, chunk) => chunk), maxConcurrency };
+  logger.info('Accounts planned', { accounts: targets.length, excluded: excludedCount, skipped: skipped.length, chunks: chunks.length });
+  return {
+    runId: plan.runId,
+    accountCount: targets.length,
+    excludedCount,
+    chunks: chunks.map((_, chunk) => chunk),
+    maxConcurrency,
+    ...(skipped.length > 0 && { skippedAccounts: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length }),
+  };
 };

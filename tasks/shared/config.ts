@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import {
   accountIdSchema,
   CONTACT_TYPES,
   contactFields,
   type ContactType,
+  describeIssues,
   type DesiredContacts,
   ouIdSchema,
   POLICIES,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
+import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
+import { scheduleProblem } from './schedule.ts';
 
 const policySchema = z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` });
 
@@ -28,13 +31,20 @@ const perType = <T extends z.ZodType>(schema: T) =>
 
 const overrideSchema = perType(contactOverrideSchema);
 
-// EventBridge Scheduler expressions: https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-const RATE = /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/;
-const CRON = /^cron\(\S+( \S+){5}\)$/;
-const AT = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
-const scheduleSchema = z
-  .string({ error: 'must be a string' })
-  .refine((s) => RATE.test(s) || CRON.test(s) || AT.test(s), 'must be rate(N unit), cron(6 fields) or at(yyyy-mm-ddThh:mm:ss)');
+const scheduleSchema = z.string({ error: 'must be a string' }).superRefine((expression, ctx) => {
+  const problem = scheduleProblem(expression);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** SNS subscribes an address once per topic, and CDK refuses the second subscription: a repeat is an error here. */
+const emailsSchema = z.array(z.email({ error: 'must be an e-mail address' })).superRefine((emails, ctx) => {
+  const first = new Map<string, number>();
+  emails.forEach((email, index) => {
+    const earlier = first.get(email.toLowerCase());
+    if (earlier === undefined) first.set(email.toLowerCase(), index);
+    else ctx.addIssue({ code: 'custom', path: [index], message: `repeats notifications.emails.${earlier} (${emails[earlier]}); list each address once` });
+  });
+});
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const regionSchema = z.string({ error: 'must be a string' }).regex(REGION, 'must be an AWS Region such as us-east-1');
@@ -49,7 +59,10 @@ const deploymentSchema = z.strictObject({
   /** The Account and Organizations events are only emitted here, so the enforcer lives here too. */
   region: regionSchema.refine((r) => r === 'us-east-1', 'must be us-east-1: Organizations events exist only there').default('us-east-1'),
   /** Control Tower emits CreateManagedAccount in its home Region; a forwarding rule is deployed there when it differs. */
-  controlTowerHomeRegion: regionSchema.default('us-east-1'),
+  controlTowerHomeRegion: regionSchema
+    // EventBridge forwards events between Regions of one partition only, and the enforcer lives in us-east-1 (aws).
+    .refine((r) => !/^(cn|[a-z]{2}-gov)-/.test(r), 'must be a Region of the aws partition, as us-east-1 is')
+    .default('us-east-1'),
   /** Enable trusted access for account.amazonaws.com (and register the delegated administrator) at deploy time. */
   setupTrustedAccess: z.boolean({ error: 'must be true or false' }).default(true),
 });
@@ -81,7 +94,7 @@ export const configSchema = z
     maxConcurrency: z.int({ error: 'must be a whole number' }).min(1, 'must be 1-40').max(40, 'must be 1-40').optional(),
     notifications: z
       .strictObject({
-        emails: z.array(z.email({ error: 'must be an e-mail address' })).default([]),
+        emails: emailsSchema.default([]),
         slackWebhookSecretName: z
           .string({ error: 'must be a string' })
           .regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
@@ -127,31 +140,91 @@ export const configSchema = z
 export type EnforcerConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
-function describe(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${path ? `${path}.` : ''}${key}: is not a known key`);
-    if (issue.code === 'invalid_key') return [`${path}: key ${issue.issues[0]?.message ?? issue.message}`];
-    return [`${path || '(root)'}: ${issue.message}`];
-  });
-}
-
 /** Validates a parsed configuration; throws one ConfigError listing every problem with its path and rule. */
 export function parseConfig(raw: unknown, source = '(inline)'): EnforcerConfig {
+  return validated(raw, source, []);
+}
+
+/** The shape first (depth, prototype keys: zod would drop such a key without a word), then the schema. */
+function validated(raw: unknown, source: string, problems: readonly string[]): EnforcerConfig {
+  const shape = shapeProblem(raw);
+  if (shape) throw new ConfigError([...problems, shape], source);
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describe(result.error), source);
+  if (!result.success || problems.length > 0) throw new ConfigError([...problems, ...(result.error ? describeIssues(result.error) : [])], source);
   return result.data;
+}
+
+/** The file's text; bytes that are not UTF-8 would become U+FFFD in a contact's name, so the file is refused, naming the line. */
+function decodeUtf8(bytes: Buffer, source: string): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      try {
+        decoder.decode(bytes.subarray(start, end < 0 ? bytes.length : end));
+      } catch {
+        throw new ConfigError([`(file): line ${line} is not valid UTF-8; save the file as UTF-8`], source);
+      }
+      if (end < 0) throw new ConfigError(['(file): is not valid UTF-8; save the file as UTF-8'], source);
+      start = end + 1;
+    }
+  }
+}
+
+/**
+ * An unquoted account id is a YAML number: `012345678901` loses its leading zero and `111111111111` is no string.
+ * Each such scalar (a key or a value) gets its written text back, so later messages name what the user wrote,
+ * and a problem telling the user to quote it. Walked with its own stack: the YAML may nest deeper than is allowed.
+ */
+function unquotedIds(document: Document, lines: LineCounter): string[] {
+  const problems: string[] = [];
+  const pending: { node: unknown; path: readonly string[] }[] = [{ node: document.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, path } = next;
+    if (path.length > MAX_NESTING_DEPTH) continue;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? pair.key : undefined;
+        // A key and its value describe the same path.
+        const at = [...path, String(key?.source ?? key?.value ?? '?')];
+        if (key) pending.push({ node: key, path: at });
+        pending.push({ node: pair.value, path: at });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => pending.push({ node: item, path: [...path, String(index)] }));
+    } else if (isScalar(node) && typeof node.value === 'number' && node.source !== undefined && /^(0\d+|\d{12})$/.test(node.source)) {
+      const line = node.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
+      problems.push(`${pathText(path)}: must be a string: YAML reads the unquoted ${node.source}${line} as a number; quote the account id: "${node.source}"`);
+      node.value = node.source;
+    }
+  }
+  return problems;
+}
+
+/** One line per YAML syntax error. The parser recurses, and YAML nested past its stack says so as a plain problem. */
+function yamlProblem(error: YAMLError): string {
+  const line = error.linePos ? `line ${error.linePos[0].line}: ` : '';
+  if (/call stack/i.test(error.message)) return `(file): ${line}nests far deeper than ${MAX_NESTING_DEPTH} levels, the most allowed`;
+  return `(file): ${error.message.split('\n')[0]}`;
 }
 
 /** Reads a YAML or JSON configuration file and validates it. */
 export function loadConfig(path: string): EnforcerConfig {
-  let raw: unknown;
+  let bytes: Buffer;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new ConfigError([`(file): ${(error as Error).message.split('\n')[0]}`], path);
+    throw new ConfigError([`(file): cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`], path);
   }
-  return parseConfig(raw, path);
+  const lines = new LineCounter();
+  const document = parseDocument(decodeUtf8(bytes, path), { lineCounter: lines, prettyErrors: true });
+  if (document.errors.length > 0) throw new ConfigError(document.errors.map(yamlProblem), path);
+  const quoteProblems = unquotedIds(document, lines);
+  return validated(document.toJS({ maxAliasCount: 100 }), path, quoteProblems);
 }
 
 /**

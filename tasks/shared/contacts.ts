@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathText } from './input-shape.ts';
 
 /** The three alternate contact types AWS knows. The order is the report's order: SECURITY first. */
 export const CONTACT_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'] as const;
@@ -19,8 +20,28 @@ const PHONE_PATTERN = /^[\s0-9()+-]+$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const OU_ID_PATTERN = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 
+// C0 and C1 control characters (NUL, tab, newline, escape, ...) and DEL: AWS would store them as they are, and a
+// contact's name or title that carries them garbles every report and mail that shows it.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Where the first control character is, or undefined: `U+0000 at character 3`. */
+export function controlCharacterIn(value: string): string | undefined {
+  const index = value.search(CONTROL_CHARACTER);
+  if (index < 0) return undefined;
+  return `U+${value.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')} at character ${index + 1}`;
+}
+
 const text = (max: number) =>
-  z.string({ error: 'must be a string' }).min(1, `must be 1-${max} characters`).max(max, `must be 1-${max} characters`);
+  z
+    .string({ error: 'must be a string' })
+    .min(1, `must be 1-${max} characters`)
+    .max(max, `must be 1-${max} characters`)
+    .superRefine((value, ctx) => {
+      const found = controlCharacterIn(value);
+      if (found) ctx.addIssue({ code: 'custom', message: `must not contain control characters (found ${found})`, abort: true });
+      // Compared trimmed (compare.ts), a blank value is an empty one: it would write a contact with no name.
+      else if (value.length > 0 && value.trim() === '') ctx.addIssue({ code: 'custom', message: 'must not be blank', abort: true });
+    });
 
 export const contactFields = {
   name: text(64),
@@ -42,11 +63,16 @@ export interface DesiredContact {
 }
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
-/** Renders zod issues as one line per problem: `path: rule`; an unknown key is named as the path itself. */
-export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+/**
+ * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself (with its own
+ * rule at the top level, when given), and a record's bad key by its own path.
+ */
+export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = [], unknownTopLevelKey = 'is not a known key'): string[] {
   return error.issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path].map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${[...path, key].join('.')}: is not a known key`);
-    return [`${path.join('.') || '(root)'}: ${issue.message}`];
+    const path = [...prefix, ...issue.path];
+    const unknownKey = path.length === 0 ? unknownTopLevelKey : 'is not a known key';
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${pathText([...path, key])}: ${unknownKey}`);
+    if (issue.code === 'invalid_key') return [`${pathText(path)}: key ${issue.issues[0]?.message ?? issue.message}`];
+    return [`${pathText(path)}: ${issue.message}`];
   });
 }

@@ -46,6 +46,16 @@ export interface TargetAccount {
   readonly recentlyJoined: boolean;
 }
 
+/**
+ * An account the run found but left alone, and why: for example a SUSPENDED or PENDING_CLOSURE account, which
+ * the Account API cannot change. Never an excluded account: excluding is the operator's own choice, counted apart.
+ */
+export interface SkippedAccount {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly reason: string;
+}
+
 /** list-accounts → the Map. The accounts themselves wait in the run table, in chunks. */
 export interface WorkList {
   readonly runId: string;
@@ -55,6 +65,10 @@ export interface WorkList {
   readonly chunks: readonly number[];
   /** Map concurrency, from the config or derived from the Account API quota. */
   readonly maxConcurrency: number;
+  /** Accounts found but not reconciled, at most 100 of them (the state payload stays small); absent when none. */
+  readonly skippedAccounts?: readonly SkippedAccount[];
+  /** How many accounts were skipped in all, listed or not. */
+  readonly skippedCount?: number;
 }
 
 /** The Map state's ItemSelector output: one child execution's input. */
@@ -127,7 +141,9 @@ export interface Report {
   readonly counts: Partial<Record<ContactType, TypeCounts>>;
   readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: 'ASSIGN' | 'UPDATE'; fields?: readonly string[]; applied: boolean }[];
   readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
-  /** Entries left out of changes and failures to keep the report under the state payload limit; all are in the run table. */
-  readonly omitted: { readonly changes: number; readonly failures: number };
+  /** Accounts found but not reconciled, each with its reason (a SUSPENDED or PENDING_CLOSURE account, ...). */
+  readonly skippedAccounts: readonly SkippedAccount[];
+  /** Entries left out of the lists to keep the report under the state payload limit; changes and failures are all in the run table. */
+  readonly omitted: { readonly changes: number; readonly failures: number; readonly skippedAccounts: number };
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };
 }

@@ -85,9 +85,29 @@ async function parentOf(ChildId: string): Promise<Parent> {
   throw new Error(`ListParents returned no parent for ${ChildId}`);
 }
 
+// Organizations names an account it does not know in either error, depending on the call.
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html
+const UNKNOWN_ACCOUNT_ERRORS = new Set(['AccountNotFoundException', 'ChildNotFoundException']);
+
+/**
+ * The one message for an account id that is not in the organization, whether a console input or an event named it.
+ * MalformedInputError: retrying cannot help, and the run must stop before it writes anything.
+ */
+export const notInOrganization = (accountId: string) => new MalformedInputError(`accountIds: ${accountId} is not an account of this organization`);
+
+/** Calls Organizations about one account; an account it does not know becomes notInOrganization. */
+async function aboutAccount<T>(accountId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Error && UNKNOWN_ACCOUNT_ERRORS.has(error.name)) throw notInOrganization(accountId);
+    throw error;
+  }
+}
+
 /** The root or OU directly above an account: one ListParents call. */
 export function parentIdOf(accountId: string): Promise<string> {
-  return mapErrors(async () => (await parentOf(accountId)).id);
+  return mapErrors(async () => (await aboutAccount(accountId, () => parentOf(accountId))).id);
 }
 
 /** Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once). */
@@ -101,9 +121,9 @@ export function describeAccounts(ids: readonly string[]): Promise<OrganizationAc
     };
     const accounts: OrganizationAccount[] = [];
     for (const id of ids) {
-      const account = await describeAccount(id);
+      const account = await aboutAccount(id, () => describeAccount(id));
       const ouPath: string[] = [];
-      for (let up = await cachedParentOf(id); up.type === 'ORGANIZATIONAL_UNIT'; up = await cachedParentOf(up.id)) ouPath.unshift(up.id);
+      for (let up = await aboutAccount(id, () => cachedParentOf(id)); up.type === 'ORGANIZATIONAL_UNIT'; up = await cachedParentOf(up.id)) ouPath.unshift(up.id);
       accounts.push(toOrganizationAccount(account, ouPath));
     }
     return accounts;
@@ -111,14 +131,7 @@ export function describeAccounts(ids: readonly string[]): Promise<OrganizationAc
 }
 
 async function describeAccount(AccountId: string): Promise<Account> {
-  try {
-    const { Account: account } = await organizations.send(new DescribeAccountCommand({ AccountId }));
-    if (!account) throw new Error(`DescribeAccount returned nothing for ${AccountId}`);
-    return account;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AccountNotFoundException') {
-      throw new MalformedInputError(`accountIds: ${AccountId} is not an account of this organization`);
-    }
-    throw error;
-  }
+  const { Account: account } = await organizations.send(new DescribeAccountCommand({ AccountId }));
+  if (!account) throw new Error(`DescribeAccount returned nothing for ${AccountId}`);
+  return account;
 }

@@ -39,6 +39,7 @@ export function buildReport({ plan, work, chunks, results, mapError }: RunRecord
     ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError)),
   ];
 
+  const skippedAccounts = (work.skippedAccounts ?? []).slice(0, MAX_ENTRIES);
   const counts: Partial<Record<ContactType, TypeCounts>> = {};
   const changes: Report['changes'][number][] = [];
   const failures: Report['failures'][number][] = [];
@@ -68,7 +69,12 @@ export function buildReport({ plan, work, chunks, results, mapError }: RunRecord
     counts,
     changes: changes.slice(0, MAX_ENTRIES),
     failures: failures.slice(0, MAX_ENTRIES),
-    omitted: { changes: Math.max(0, changes.length - MAX_ENTRIES), failures: Math.max(0, failures.length - MAX_ENTRIES) },
+    skippedAccounts,
+    omitted: {
+      changes: Math.max(0, changes.length - MAX_ENTRIES),
+      failures: Math.max(0, failures.length - MAX_ENTRIES),
+      skippedAccounts: (work.skippedCount ?? skippedAccounts.length) - skippedAccounts.length,
+    },
   };
 }
 
@@ -103,9 +109,11 @@ const account = (entry: { accountId: string; accountName: string }) => `${entry.
 
 /** The plain-text summary: a header, one block per type (SECURITY first), then the changes and the failures. */
 export function formatSummary(report: RunReport): string {
+  const skippedCount = report.skippedAccounts.length + report.omitted.skippedAccounts;
   const header =
     `Alternate contacts run ${report.runId}, trigger ${report.trigger}${report.dryRun ? ', DRY RUN' : ''}: ` +
-    `${report.accountsProcessed} ${report.accountsProcessed === 1 ? 'account' : 'accounts'}, ${report.accountsFailed} failed, ${report.excluded} excluded`;
+    `${report.accountsProcessed} ${report.accountsProcessed === 1 ? 'account' : 'accounts'}, ${report.accountsFailed} failed, ${report.excluded} excluded` +
+    (skippedCount > 0 ? `, ${skippedCount} skipped` : '');
   const blocks = CONTACT_TYPES.flatMap((type) => {
     const counts = report.counts[type];
     return counts ? ['', ...typeBlock(type, counts)] : [];
@@ -114,11 +122,13 @@ export function formatSummary(report: RunReport): string {
     (c) => `  ${c.action} ${c.type} ${account(c)}${c.fields ? ` (${c.fields.join(', ')})` : ''}${c.applied ? '' : ' (not applied: dry run)'}`,
   );
   const failures = report.failures.map((f) => `  ${account(f)}${f.type ? ` ${f.type}` : ''}: ${f.reason}`);
+  const skipped = report.skippedAccounts.map((s) => `  ${account(s)}: ${s.reason}`);
   const more = (count: number, what: string) => (count > 0 ? [`  ... and ${count} more ${what} (all are in the run table)`] : []);
   return [
     header,
     ...blocks,
     ...(changes.length > 0 ? ['', 'Changes:', ...changes, ...more(report.omitted.changes, 'changes')] : []),
     ...(failures.length > 0 ? ['', 'Failures:', ...failures, ...more(report.omitted.failures, 'failures')] : []),
+    ...(skipped.length > 0 ? ['', 'Skipped accounts:', ...skipped, ...(report.omitted.skippedAccounts > 0 ? [`  ... and ${report.omitted.skippedAccounts} more skipped accounts`] : [])] : []),
   ].join('\n');
 }

@@ -1,17 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isExcluded, loadConfig, parseConfig, resolveDesired } from '#shared/config';
 import { ConfigError } from '#shared/errors';
+import { readCorpus } from '../support/corpus.ts';
 
-const invalidDir = join(import.meta.dirname, 'invalid');
-const corpus = readdirSync(invalidDir)
-  .filter((file) => file.endsWith('.yaml'))
-  .map((file) => {
-    const path = join(invalidDir, file);
-    const expected = /^# expect: (.+)$/m.exec(readFileSync(path, 'utf8'))?.[1];
-    return { file, path, expected };
-  });
+/** Each file opens with `# expect: <the message it must produce>` (invalid/) or `# expect: valid` (valid/). */
+const corpus = readCorpus(join(import.meta.dirname, 'invalid'), '.yaml');
+const validCorpus = readCorpus(join(import.meta.dirname, 'valid'), '.yaml');
 
 function problemsOf(path: string): readonly string[] {
   try {
@@ -23,14 +18,21 @@ function problemsOf(path: string): readonly string[] {
   throw new Error(`${path} was accepted`);
 }
 
-describe('the invalid-config corpus', () => {
-  it('holds at least 25 cases, each naming the message it expects', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(25);
+describe('the config corpus', () => {
+  it('holds at least 60 cases, each naming the outcome it expects', () => {
+    expect(corpus.length + validCorpus.length).toBeGreaterThanOrEqual(60);
     for (const { file, expected } of corpus) expect(expected, file).toBeTruthy();
+    for (const { file, expected } of validCorpus) expect(expected, file).toBe('valid');
   });
 
   it.each(corpus)('$file is rejected with its own message', ({ path, expected }) => {
-    expect(problemsOf(path).some((problem) => problem.startsWith(expected!))).toBe(true);
+    const problems = problemsOf(path);
+
+    expect(problems.some((problem) => problem.startsWith(expected)), problems.join('\n')).toBe(true);
+  });
+
+  it.each(validCorpus)('$file is accepted', ({ path }) => {
+    expect(() => loadConfig(path)).not.toThrow();
   });
 });
 

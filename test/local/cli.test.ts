@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, withDefaults } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CONFIG = join(ROOT, 'config/alternate-contacts.yaml');
-
-/** `npm start -- ...args` in a fresh folder, so each case starts from its own .local-state. */
-async function start(...args: string[]) {
+/**
+ * The real command line, `npm start -- ...args` as a child process, in a fresh folder. Only where the process
+ * itself is under test: the handlers keep their first configuration for the life of a process, so a second
+ * engine run with another configuration (here, --dry-run's audit mode) needs a process of its own.
+ */
+async function startProcess(...args: string[]) {
   const cwd = mkdtempSync(join(tmpdir(), 'enforcer-cli-'));
-  const cli = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/run.ts'), '--config', CONFIG, '--speedup', '200', '--latency', '0', ...args];
+  const cli = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/run.ts'), ...withDefaults(args)];
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, cli, { cwd });
     return { code: 0, stdout, stderr, cwd };
@@ -21,6 +23,9 @@ async function start(...args: string[]) {
   }
 }
 
+const savedOrganization = (cwd: string) =>
+  JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
+
 describe('npm start', () => {
   it('prints the report with the SECURITY lines of the design brief, and writes the report JSON', async () => {
     const { code, stdout, cwd } = await start('--report-json', 'report.json');
@@ -29,15 +34,20 @@ describe('npm start', () => {
     expect(stdout).toMatch(/SECURITY\n {2}Accounts processed: 40\n {2}Assigned: 31\n {2}Updated: 4\n {2}Unchanged: 5\n {2}Skipped: 0\n {2}Failed: 0/);
     const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(report).sort()).toEqual(
-      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'omitted', 'runId', 'trigger'].sort(),
+      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'omitted', 'runId', 'skippedAccounts', 'trigger'].sort(),
     );
+    expect(report.skippedAccounts).toEqual([
+      { accountId: '555500000001', accountName: 'legacy-billing', reason: 'account is SUSPENDED, not ACTIVE' },
+      { accountId: '555500000002', accountName: 'old-marketing', reason: 'account is PENDING_CLOSURE, not ACTIVE' },
+    ]);
   });
 
-  it('documents every flag in --help', async () => {
+  it('documents every flag and the exit codes in --help', async () => {
     const { code, stdout } = await start('--help');
 
     expect(code).toBe(0);
     for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
+    expect(stdout).toContain('Exit codes: 0');
   });
 
   it.each([
@@ -46,14 +56,40 @@ describe('npm start', () => {
     [['--target', 'azure'], '--target: must be one of simulator, aws'],
     [['--apply'], '--apply: only with --target aws'],
     [['--event', 'x.json', '--input', '{}'], '--event and --input'],
-  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
-    const { code, stderr } = await start(...args);
+    [['--input', ''], '--input: must not be empty or blank'],
+    [['--input', '   '], '--input: must not be empty or blank'],
+    [['--input='], '--input: must not be empty or blank'],
+    [['--event', ''], '--event: must not be empty or blank'],
+    [['--config', ''], '--config: must not be empty or blank'],
+    [['--report-json', ' '], '--report-json: must not be empty or blank'],
+    [['--topology', ''], '--topology: must not be empty or blank'],
+    [['--target', ''], '--target: must not be empty or blank'],
+    [['--accounts', ''], '--accounts: must not be empty or blank'],
+    [['--quota-scale', '\t'], '--quota-scale: must not be empty or blank'],
+    [['--management-role-arn', ''], '--management-role-arn: must not be empty or blank'],
+    [['--input', '{"accountIds": ["222222222222"]}', '--input', '{}'], '--input: given twice'],
+    [['--dry-run', '--dry-run'], '--dry-run: given twice'],
+    [['--dry-run=false'], "Option '--dry-run' does not take an argument"],
+    [['--input', '--dry-run'], "Option '--input' argument is ambiguous"],
+    [['--management-role-arn', 'arn:aws:iam::111111111111:role/x'], '--management-role-arn: only with --target aws'],
+  ])('refuses %j with a clear message and exit code 2, and runs nothing', async (args, message) => {
+    const { code, stderr, stdout, cwd } = await start(...args);
 
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+    expect(stderr).toContain('See npm start -- --help');
+    expect(stdout).toBe('');
+    expect(existsSync(join(cwd, '.local-state'))).toBe(false);
   });
 
-  it('refuses a bad configuration with its path and rule, and runs nothing', async () => {
+  it('refuses a blank --latency, which would otherwise read as 0', async () => {
+    const { code, stderr } = await start('--latency', '');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--latency: must not be empty or blank');
+  });
+
+  it('refuses a bad configuration with its path and rule, exit code 1, and runs nothing', async () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'bad.yaml');
     writeFileSync(bad, readFileSync(CONFIG, 'utf8').replace('phone: "+1 555 0100"', 'phone: "call us"'));
 
@@ -64,24 +100,56 @@ describe('npm start', () => {
     expect(stdout).not.toContain('Accounts processed');
   });
 
-  it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
-    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
-
-    const { code, stdout, cwd } = await start('--dry-run', '--input', scheduledEvent);
-
-    expect(code).toBe(0);
-    expect(stdout).toContain('DRY RUN');
-    const saved = JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
-    expect(saved.accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
-  });
-
-  it('fails a malformed input naming the field, and writes nothing', async () => {
+  it('fails a malformed input naming the field, exit code 1, and writes nothing: the engine never starts', async () => {
     const { code, stderr, cwd } = await start('--input', '{"accountIds": ["12345"]}');
 
     expect(code).toBe(1);
     expect(stderr).toContain('accountIds');
     expect(stderr).toContain('Run failed: MalformedInputError: accountIds.0: must be a 12-digit account id');
-    const saved = JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
-    expect(saved.accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
+    expect(existsSync(join(cwd, '.local-state'))).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', ['--input', '{dryRun: true}'], 'Run failed: MalformedInputError: --input: is not JSON'],
+    ['JSON that is no object', ['--input', '0'], 'Run failed: MalformedInputError: (root): must be an event or an object'],
+    ['an event file that is not there', ['--event', 'missing.json'], 'Run failed: MalformedInputError: --event: cannot read missing.json (ENOENT)'],
+    ['an event carrying dryRun', ['--input', '{"source": "aws.scheduler", "detail-type": "Scheduled Event", "time": "2026-11-21T03:00:00Z", "detail": {}, "dryRun": true}'], 'dryRun: is not a key of an EventBridge event'],
+  ])('refuses %s with exit code 1, like any other malformed input', async (_case, args, message) => {
+    const { code, stderr, cwd } = await start(...args);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(existsSync(join(cwd, '.local-state'))).toBe(false);
+  });
+
+  it('refuses console input given as --event, which must hold an EventBridge event', async () => {
+    const event = join(mkdtempSync(join(tmpdir(), 'enforcer-event-')), 'event.json');
+    writeFileSync(event, '{}');
+
+    const { code, stderr } = await start('--event', event);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('holds console input, not an EventBridge event; give it with --input');
+  });
+});
+
+describe('npm start, as a real process', () => {
+  it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
+    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
+
+    const { code, stdout, stderr, cwd } = await startProcess('--dry-run', '--input', scheduledEvent);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('DRY RUN');
+    expect(stderr).toContain('Input: scheduled event');
+    expect(savedOrganization(cwd).accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
+  });
+
+  it('exits 2 on a blank flag from the real command line, as an unset shell variable gives it', async () => {
+    const { code, stderr, cwd } = await startProcess('--input', '');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--input: must not be empty or blank');
+    expect(existsSync(join(cwd, '.local-state'))).toBe(false);
   });
 });

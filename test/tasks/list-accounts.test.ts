@@ -1,5 +1,6 @@
 import {
   AccountNotFoundException,
+  ChildNotFoundException,
   DescribeAccountCommand,
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
@@ -144,6 +145,36 @@ describe('list-accounts', () => {
     expect(storedChunks().flat().map((target) => target.id)).toEqual(['100000000001', '100000000005']);
   });
 
+  it('lists each SUSPENDED or PENDING_CLOSURE account as skipped, with its state as the reason', async () => {
+    mockOrganization({ [ROOT]: [account('100000000001'), account('100000000002', { State: 'SUSPENDED' }), account('100000000003', { State: 'PENDING_CLOSURE' })] });
+
+    const work = await listAccounts();
+
+    expect(work.skippedAccounts).toEqual([
+      { accountId: '100000000002', accountName: 'account-100000000002', reason: 'account is SUSPENDED, not ACTIVE' },
+      { accountId: '100000000003', accountName: 'account-100000000003', reason: 'account is PENDING_CLOSURE, not ACTIVE' },
+    ]);
+    expect(work.skippedCount).toBe(2);
+  });
+
+  it('reports a targeted SUSPENDED account as skipped instead of planning nothing without a word', async () => {
+    mockOrganization({});
+    organizations.on(DescribeAccountCommand, { AccountId: '555500000001' }).resolves({ Account: account('555500000001', { State: 'SUSPENDED' }) });
+    organizations.on(ListParentsCommand, { ChildId: '555500000001' }).resolves({ Parents: [{ Id: ROOT, Type: 'ROOT' }] });
+
+    const work = await listAccounts(BASE_CONFIG, { ...plan, accountIds: ['555500000001'] });
+
+    expect(work).toMatchObject({ accountCount: 0, skippedCount: 1, skippedAccounts: [{ accountId: '555500000001', reason: 'account is SUSPENDED, not ACTIVE' }] });
+  });
+
+  it('does not list an excluded account as skipped, whatever its state', async () => {
+    mockOrganization({ [ROOT]: [account('100000000002', { State: 'SUSPENDED' })] });
+
+    const work = await listAccounts({ ...BASE_CONFIG, exclusions: { accountIds: ['100000000002'], organizationalUnitIds: [] } });
+
+    expect(work.skippedAccounts).toBeUndefined();
+  });
+
   it('calls the management account in standalone context as itself when the enforcer runs there (single topology)', async () => {
     mockOrganization({ [ROOT]: [account(ENFORCER_ACCOUNT_ID), account('100000000002')] }, ENFORCER_ACCOUNT_ID);
 
@@ -214,6 +245,16 @@ describe('list-accounts', () => {
   it('rejects a planned account id the organization does not know', async () => {
     mockOrganization({});
     organizations.on(DescribeAccountCommand).rejects(new AccountNotFoundException({ message: 'not found', $metadata: {} }));
+
+    const listing = listAccounts(BASE_CONFIG, { ...plan, accountIds: ['999999999999'] });
+
+    await expect(listing).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message: 'accountIds: 999999999999 is not an account of this organization' }));
+  });
+
+  it('rejects a planned account id that ListParents does not know, with the same message', async () => {
+    mockOrganization({});
+    organizations.on(DescribeAccountCommand).resolves({ Account: account('999999999999') });
+    organizations.on(ListParentsCommand).rejects(new ChildNotFoundException({ message: 'not found', $metadata: {} }));
 
     const listing = listAccounts(BASE_CONFIG, { ...plan, accountIds: ['999999999999'] });
 

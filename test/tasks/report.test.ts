@@ -126,8 +126,19 @@ describe('report', () => {
     const report = await handler({ plan, work }, lambdaContext);
 
     expect(report.changes).toHaveLength(100);
-    expect(report.omitted).toEqual({ changes: 30, failures: 0 });
+    expect(report.omitted).toEqual({ changes: 30, failures: 0, skippedAccounts: 0 });
     expect(published()?.Message).toContain('  ... and 30 more changes (all are in the run table)');
+  });
+
+  it('lists skipped accounts with their reasons, in the report and its summary', async () => {
+    const { handler } = await loadReport();
+    const skippedAccounts = [{ accountId: '555500000001', accountName: 'legacy-billing', reason: 'account is SUSPENDED, not ACTIVE' }];
+
+    const report = await handler({ plan, work: { ...work, skippedAccounts, skippedCount: 1 } }, lambdaContext);
+
+    expect(report.skippedAccounts).toEqual(skippedAccounts);
+    expect(published()?.Message).toContain('4 accounts, 2 failed, 1 excluded, 1 skipped');
+    expect(published()?.Message).toContain('Skipped accounts:\n  555500000001 (legacy-billing): account is SUSPENDED, not ACTIVE');
   });
 
   it('keeps the SNS subject under 100 characters', async () => {

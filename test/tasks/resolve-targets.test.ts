@@ -1,4 +1,4 @@
-import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ChildNotFoundException, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -170,6 +170,16 @@ describe('resolve-targets', () => {
     await expect(resolve(scheduledEvent, 'second-run')).rejects.toMatchObject({ name: 'TransientError', message: `another invocation is claiming schedule:${FIRING}` });
   });
 
+  it.each([
+    ['Control Tower', () => controlTowerEvent({ state: 'SUCCEEDED', account: { accountId: '999999999999' } })],
+    ['Organizations', () => organizationsEvent({ state: 'SUCCEEDED', accountId: '999999999999' })],
+  ])('names a %s event\'s account outside the organization as the console path does, and claims nothing', async (_source, event) => {
+    organizations.on(ListParentsCommand, { ChildId: '999999999999' }).rejects(new ChildNotFoundException({ message: 'We can\'t find an organizational unit (OU) or AWS account with the ChildId that you specified.', $metadata: {} }));
+
+    await expect(resolve(event())).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message: 'accountIds: 999999999999 is not an account of this organization' }));
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+
   const STATUS = 'detail.serviceEventDetails.createAccountStatus';
   const CT_STATUS = 'detail.serviceEventDetails.createManagedAccountStatus';
   it.each([
@@ -200,6 +210,12 @@ describe('resolve-targets', () => {
     ['Organizations without its status', { ...organizationsEvent(), detail: { eventName: 'CreateAccountResult', serviceEventDetails: {} } }, `${STATUS}: must be an object`],
     ['Organizations with a letter in the account id', organizationsEvent({ state: 'SUCCEEDED', accountId: '22222222222x' }), `${STATUS}.accountId: must be a 12-digit account id`],
     ['Organizations with a numeric account id', organizationsEvent({ state: 'SUCCEEDED', accountId: 222222222222 }), `${STATUS}.accountId: must be a string`],
+    ['JSON 0', 0, '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
+    ['JSON false', false, '(root): must be an event or an object such as {"accountIds": ["123456789012"], "dryRun": true}'],
+    ['a schedule event carrying dryRun', { ...scheduledEvent, dryRun: true }, 'dryRun: is not a key of an EventBridge event, which carries only version, id, detail-type, source, account, time, region, resources, detail. For a dry run or chosen accounts, start with console input such as {"dryRun": true}'],
+    ['an event without its source', { 'detail-type': 'Scheduled Event', detail: {} }, 'source: must be one of aws.controltower, aws.organizations, aws.scheduler'],
+    ['a prototype key', JSON.parse('{"__proto__": {"dryRun": true}}') as unknown, '__proto__: is a prototype key, never allowed'],
+    ['input nested past the bound', { dryRun: Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], true) }, `dryRun${'.0'.repeat(31)}: nests deeper than 32 levels, the most allowed`],
   ])('rejects %s with a message naming the field and rule, and writes nothing', async (_case, input, message) => {
     await expect(resolve(input)).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message }));
 
