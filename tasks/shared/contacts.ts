@@ -42,6 +42,16 @@ export interface DesiredContact {
 }
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
+/**
+ * The configuration layer that last set a type's fields or policy for an account: the report's "desired source".
+ * A union so later layers (tags) add a member without changing the others.
+ */
+export type DesiredSource =
+  | { readonly layer: 'default' }
+  | { readonly layer: 'ou'; readonly id: string }
+  | { readonly layer: 'account' };
+export type DesiredSources = Partial<Record<ContactType, DesiredSource>>;
+
 /** Renders zod issues as one line per problem: `path: rule`; an unknown key is named as the path itself. */
 export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
   return error.issues.flatMap((issue) => {

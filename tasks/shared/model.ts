@@ -1,4 +1,4 @@
-import type { Contact, ContactType, DesiredContacts } from './contacts.ts';
+import type { Contact, ContactType, DesiredContacts, DesiredSources } from './contacts.ts';
 
 /**
  * The data contract between the tasks and statemachine/enforcer.asl.json.
@@ -44,6 +44,10 @@ export interface TargetAccount {
    * AccessDenied for some minutes, which then means "not ready" (retryable), not a missing permission.
    */
   readonly recentlyJoined: boolean;
+  /** The OU ids above the account, root first; for the report files (a few ids, so the payload stays small). */
+  readonly ouPath: readonly string[];
+  /** Which configuration layer set each managed type, ignored types included; for the report files. */
+  readonly sources: DesiredSources;
 }
 
 /** list-accounts → the Map. The accounts themselves wait in the run table, in chunks. */
@@ -106,6 +110,9 @@ export interface AccountResult {
   readonly types: Partial<Record<ContactType, TypeComparison & { readonly applied: boolean }>>;
   /** Why the whole account failed (an error the state machine caught). */
   readonly error?: string;
+  /** Carried from the TargetAccount for the report files. */
+  readonly ouPath: readonly string[];
+  readonly sources: DesiredSources;
 }
 
 export interface TypeCounts {

@@ -17,13 +17,15 @@ const SLACK_SECRET = 'alternate-contacts/slack-webhook';
 const TOPIC = 'arn:aws:sns:us-east-1:333333333333:alternate-contacts-report';
 
 const desired = { SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' as const }, BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' as const } };
-const target = (id: string, name: string): TargetAccount => ({ id, name, context: 'organization', desired, recentlyJoined: false });
+const target = (id: string, name: string): TargetAccount => ({ id, name, context: 'organization', desired, recentlyJoined: false, ouPath: [], sources: {} });
 const result = (id: string, name: string, types: AccountResult['types'], status: AccountResult['status'] = 'OK'): AccountResult => ({
   accountId: id,
   accountName: name,
   status,
   dryRun: false,
   types,
+  ouPath: [],
+  sources: {},
 });
 
 const plan: RunPlan = { status: 'RUN', runId: 'nightly-1', trigger: 'schedule', dryRun: false, claimKey: 'schedule:1' };
