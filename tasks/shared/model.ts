@@ -123,6 +123,11 @@ export interface TypeCounts {
   failed: number;
 }
 
+export type ReportFilesOutcome =
+  | { readonly status: 'STORED'; readonly location: string; readonly latest: string; readonly consoleUrl: string }
+  | { readonly status: 'SKIPPED' }
+  | { readonly status: 'FAILED'; readonly error: string };
+
 /** The aggregated report: the report task's output, and `npm start -- --report-json`'s file. */
 export interface Report {
   readonly runId: string;
@@ -136,5 +141,7 @@ export interface Report {
   readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
   /** Entries left out of changes and failures to keep the report under the state payload limit; all are in the run table. */
   readonly omitted: { readonly changes: number; readonly failures: number };
+  /** Where the run's report files are (report.json, report.csv, report.html), or why they are not there. */
+  readonly files?: ReportFilesOutcome;
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };
 }

@@ -66,7 +66,7 @@ describe('the compliance report model', () => {
       ['OPERATIONS', 'SECURITY'],
     );
     expect(report.entries.map((e) => `${e.accountName}/${e.type}`)).toEqual(['beta/SECURITY', 'beta/OPERATIONS', 'alpha/SECURITY', 'alpha/OPERATIONS', 'zeta/SECURITY', 'zeta/OPERATIONS']);
-    expect(report.run).toMatchObject({ types: ['SECURITY', 'OPERATIONS'], accounts: 3, accountsFailed: 1, excluded: 2 });
+    expect(report.run).toMatchObject({ types: ['SECURITY', 'OPERATIONS'], accounts: 3, accountsFailed: 1, accountsChanged: 1, accountsDrifted: 0, accountsCompliant: 1, excluded: 2 });
     expect(report.run.counts.SECURITY).toMatchObject({ COMPLIANT: 2, ASSIGNED: 1, FAILED: 0 });
     expect(report.run.counts.OPERATIONS).toMatchObject({ COMPLIANT: 2, FAILED: 1 });
     expect(report.run.totals).toEqual({ COMPLIANT: 4, ASSIGNED: 1, UPDATED: 0, DELETED: 0, DRIFT: 0, SKIPPED: 0, FAILED: 1 });

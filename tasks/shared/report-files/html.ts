@@ -98,7 +98,10 @@ export function renderHtml(report: ComplianceReport): string {
 <h1>Alternate contacts compliance</h1>
 <p class="meta">Run <b>${escapeHtml(run.runId)}</b> · trigger <b>${run.trigger}</b> · reported <b>${run.reportedAt}</b> · mode <b>${mode}</b> · configuration <b title="SHA-256 ${run.configHash}">${run.configHash.slice(0, 12)}</b></p>
 <div class="tiles">
-${tile('accounts', run.accounts, 'accounts')}${tile('failed accounts', run.accountsFailed, 'accountsFailed')}${tile('changes', changes(run.totals), 'changes')}${tile('drift (not written)', run.totals.DRIFT, 'drift')}${tile('skipped', run.totals.SKIPPED, 'skipped')}${tile('excluded accounts', run.excluded, 'excluded')}
+${tile('accounts', run.accounts, 'accounts')}${tile('compliant accounts', run.accountsCompliant, 'accountsCompliant')}${tile('changed accounts', run.accountsChanged, 'accountsChanged')}${tile('drifted accounts (not written)', run.accountsDrifted, 'accountsDrifted')}${tile('failed accounts', run.accountsFailed, 'accountsFailed')}${tile('excluded accounts', run.excluded, 'excluded')}
+</div>
+<div class="tiles">
+${tile('changes', changes(run.totals), 'changes')}${tile('failures', run.totals.FAILED, 'failures')}${tile('skipped', run.totals.SKIPPED, 'skipped')}
 </div>
 <h2>Per type</h2>
 ${countsTable(run.types, run.counts)}

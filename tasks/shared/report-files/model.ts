@@ -41,7 +41,11 @@ export interface RunSummary {
   /** The managed types, in report order. */
   readonly types: readonly ContactType[];
   readonly accounts: number;
+  /** Each account in exactly one of these, worst first: any FAILED, else any change, else any DRIFT, else compliant. */
   readonly accountsFailed: number;
+  readonly accountsChanged: number;
+  readonly accountsDrifted: number;
+  readonly accountsCompliant: number;
   /** Accounts in the organization left out by exclusions: never called, so not entries. */
   readonly excluded: number;
   readonly counts: Partial<Record<ContactType, OutcomeCounts>>;
@@ -92,6 +96,18 @@ function entryOf(result: AccountResult, type: ContactType): ReportEntry {
   return { accountId, accountName, ouPath, type, source, outcome: 'SKIPPED', fields: [], reason: 'policy ignore: never read' };
 }
 
+type AccountStatus = 'compliant' | 'drift' | 'changed' | 'failed';
+const STATUS_RANK: readonly AccountStatus[] = ['compliant', 'drift', 'changed', 'failed'];
+const STATUS_OF: Record<Outcome, AccountStatus> = {
+  COMPLIANT: 'compliant',
+  SKIPPED: 'compliant',
+  DRIFT: 'drift',
+  ASSIGNED: 'changed',
+  UPDATED: 'changed',
+  DELETED: 'changed',
+  FAILED: 'failed',
+};
+
 const byOuThenAccount = (a: AccountResult, b: AccountResult) =>
   a.ouPath.join('/').localeCompare(b.ouPath.join('/')) || a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId);
 
@@ -104,10 +120,26 @@ export function buildComplianceReport({ run, types, results }: ComplianceInput):
     counts[entry.type]![entry.outcome]++;
     totals[entry.outcome]++;
   }
-  const failedAccounts = new Set(entries.filter((entry) => entry.outcome === 'FAILED').map((entry) => entry.accountId));
+  const accountStatus = new Map<string, AccountStatus>();
+  for (const entry of entries) {
+    const now = accountStatus.get(entry.accountId) ?? 'compliant';
+    const next = STATUS_OF[entry.outcome];
+    accountStatus.set(entry.accountId, STATUS_RANK.indexOf(next) > STATUS_RANK.indexOf(now) ? next : now);
+  }
+  const accountsIn = (status: AccountStatus) => [...accountStatus.values()].filter((s) => s === status).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    run: { ...run, types: ordered, accounts: results.length, accountsFailed: failedAccounts.size, counts, totals },
+    run: {
+      ...run,
+      types: ordered,
+      accounts: results.length,
+      accountsFailed: accountsIn('failed'),
+      accountsChanged: accountsIn('changed'),
+      accountsDrifted: accountsIn('drift'),
+      accountsCompliant: accountsIn('compliant'),
+      counts,
+      totals,
+    },
     entries,
   };
 }
