@@ -6,6 +6,7 @@ import { ConfigError } from '#shared/errors';
 import type { Report, WorkList } from '#shared/model';
 import { formatSummary } from '#shared/report';
 import { startLocalEnforcer } from './enforcer.ts';
+import { saveReportFiles } from './report-files.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
 import { loadState, saveState, type SimState } from './simulator/index.ts';
 
@@ -20,6 +21,8 @@ Usage: npm start -- [options]
   --input JSON            start with console input: '{}', '{"accountIds":["222222222222"]}', '{"dryRun":true}'
   --dry-run               read and compare, write nothing
   --report-json FILE      also write the report as JSON (shape: README, "Report JSON")
+  --report-dir DIR        write report.json, report.csv and report.html there
+                          (default: .local-state/<organization>/reports/<runId>/)
   --topology single|delegated
                           simulator: run as the management account (single, default) or as the delegated
                           administrator 333333333333 with the management account behind a role (delegated)
@@ -54,6 +57,7 @@ function parseCommandLine(argv: string[]) {
       input: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'report-json': { type: 'string' },
+      'report-dir': { type: 'string' },
       topology: { type: 'string', default: 'single' },
       target: { type: 'string', default: 'simulator' },
       apply: { type: 'boolean', default: false },
@@ -183,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
     }
     console.log(formatSummary(output));
     console.log(`\nDelivery: SNS ${output.delivery.sns}, Slack ${output.delivery.slack}. Took ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(await saveReportFiles(enforcer, output, options['report-dir'] ?? join(stateDir, 'reports', output.runId)));
     if (options['report-json']) writeFileSync(options['report-json'], `${JSON.stringify(output, null, 2)}\n`);
     return 0;
   } finally {
