@@ -22,22 +22,27 @@ async function start(...args: string[]) {
 }
 
 describe('npm start', () => {
-  it('prints the report with the SECURITY lines of the design brief, and writes the report JSON', async () => {
-    const { code, stdout, cwd } = await start('--report-json', 'report.json');
+  it('prints the report with the SECURITY lines of the design brief, and writes the report JSON and the report files', async () => {
+    const { code, stdout, cwd } = await start('--reset', '--report-json', 'report.json', '--report-dir', 'files');
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/SECURITY\n {2}Accounts processed: 40\n {2}Assigned: 31\n {2}Updated: 4\n {2}Unchanged: 5\n {2}Skipped: 0\n {2}Failed: 0/);
     const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(report).sort()).toEqual(
-      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'omitted', 'runId', 'trigger'].sort(),
+      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'files', 'omitted', 'runId', 'trigger'].sort(),
     );
+    expect(stdout).toContain(`Report files: ${join('files', 'report.html')} (also report.csv, report.json)`);
+    const files = JSON.parse(readFileSync(join(cwd, 'files/report.json'), 'utf8')) as { entries: { accountId: string; type: string }[] };
+    expect(new Set(files.entries.map((e) => `${e.accountId}/${e.type}`)).size).toBe(40 * 3);
+    expect(readFileSync(join(cwd, 'files/report.csv'), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(1 + 40 * 3);
+    expect(readFileSync(join(cwd, 'files/report.html'), 'utf8')).toContain('<td data-type="SECURITY" data-outcome="ASSIGNED">31</td>');
   });
 
   it('documents every flag in --help', async () => {
     const { code, stdout } = await start('--help');
 
     expect(code).toBe(0);
-    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
+    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--report-dir', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
   });
 
   it.each([
