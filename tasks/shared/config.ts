@@ -92,6 +92,12 @@ export const configSchema = z
         quietWhenUnchanged: z.boolean({ error: 'must be true or false' }).default(true),
       })
       .default({ emails: [], quietWhenUnchanged: true }),
+    reports: z
+      .strictObject({
+        /** Days each run's report files are kept in the bucket; 400 so a yearly audit finds the whole past year. */
+        retentionDays: z.int({ error: 'must be a whole number' }).min(1, 'must be 1-3650').max(3650, 'must be 1-3650').default(400),
+      })
+      .default({ retentionDays: 400 }),
     deployment: deploymentSchema.optional(),
   })
   .superRefine((config, ctx) => {

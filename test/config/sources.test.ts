@@ -43,3 +43,13 @@ describe('configHash', () => {
     expect(configHash(changed)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('reports.retentionDays', () => {
+  it('defaults to 400 days, so a yearly audit finds the whole past year', () => {
+    expect(parseConfig(BASE_CONFIG).reports.retentionDays).toBe(400);
+  });
+
+  it.each([0, 1.5, 4000, '400'])('refuses %j with the field and the rule', (retentionDays) => {
+    expect(() => parseConfig({ ...BASE_CONFIG, reports: { retentionDays } })).toThrow(/reports\.retentionDays: must be/);
+  });
+});
