@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '#shared/model';
+import type { ComplianceReport } from '#shared/report-files/index';
+import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { saveReportFiles } from '../../local/report-files.ts';
+import { defaultOrganization } from '../../local/scenario.ts';
+import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
+
+/**
+ * report.html from a real local run, in Debian's Chromium driven by playwright-core: nothing downloads a browser.
+ * One launch for the whole file. When Chromium cannot start, the test fails with the reason; it never skips.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const OUTPUT_DIR = join(import.meta.dirname, '../../test-results/report-browser');
+const DENIED_ACCOUNT = '500016001616';
+
+let enforcer: LocalEnforcer;
+let report: Report;
+let files: ComplianceReport;
+let browser: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+const userDataDir = mkdtempSync(join(tmpdir(), 'report-browser-'));
+
+beforeAll(async () => {
+  const organization = defaultOrganization(EXAMPLE_CONFIG);
+  organization.accounts.find((account) => account.id === DENIED_ACCOUNT)!.deny = 'explicit deny in a service control policy';
+  enforcer = await startHarness({ organization });
+  report = await reconcile(enforcer);
+  rmSync(OUTPUT_DIR, { recursive: true, force: true });
+  await saveReportFiles(enforcer, report, OUTPUT_DIR);
+  files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as ComplianceReport;
+
+  try {
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
+  } catch (error) {
+    throw new Error(`Chromium could not start from ${CHROMIUM} (Debian package "chromium"; .ci/run installs it): ${(error as Error).message}`);
+  }
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`file://${join(OUTPUT_DIR, 'report.html')}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await enforcer?.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('report.html in Chromium', () => {
+  it('shows summary figures equal to the report counts', async () => {
+    const shown = await page.locator('td[data-type]').evaluateAll((cells) =>
+      Object.fromEntries(cells.map((cell) => [`${cell.getAttribute('data-type')} ${cell.getAttribute('data-outcome')}`, Number(cell.textContent)])),
+    );
+    const tiles = await page.locator('[data-total]').evaluateAll((all) => Object.fromEntries(all.map((tile) => [tile.getAttribute('data-total'), Number(tile.querySelector('strong')?.textContent)])));
+
+    expect(shown).toEqual(Object.fromEntries(files.run.types.flatMap((type) => Object.entries(files.run.counts[type]!).map(([outcome, count]) => [`${type} ${outcome}`, count]))));
+    // The same run as the execution's own report tells it.
+    for (const [type, counts] of Object.entries(report.counts)) {
+      expect([shown[`${type} ASSIGNED`], shown[`${type} UPDATED`], shown[`${type} FAILED`]], type).toEqual([counts.assigned, counts.updated, counts.failed]);
+    }
+    expect(tiles).toMatchObject({ accounts: report.accountsProcessed, accountsFailed: report.accountsFailed, excluded: report.excluded, failures: files.run.totals.FAILED });
+    expect(await page.locator('.meta').innerText()).toContain(`trigger ${report.trigger}`);
+  });
+
+  it('shows every account once per type', async () => {
+    await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
+
+    const cells = await page.locator('#matrix .row').evaluateAll((rows) =>
+      rows.flatMap((row) => [...row.querySelectorAll('.cell')].map((cell) => `${row.getAttribute('data-account')}/${cell.getAttribute('data-type')}`)),
+    );
+    expect(report.accountsProcessed).toBe(40);
+    expect(cells).toHaveLength(40 * 3);
+    expect(new Set(cells)).toEqual(new Set(files.entries.map((entry) => `${entry.accountId}/${entry.type}`)));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a FAILED cell with its reason', async () => {
+    const failed = files.entries.find((entry) => entry.accountId === DENIED_ACCOUNT && entry.outcome === 'FAILED')!;
+    const cell = page.locator(`.row[data-account="${DENIED_ACCOUNT}"] .cell[data-type="${failed.type}"]`);
+
+    expect(failed.reason).toMatch(/AccessDenied.*explicit deny in a service control policy/);
+    expect(await cell.innerText()).toContain('FAILED');
+    expect(await cell.innerText()).toContain(failed.reason);
+  });
+
+  it('hides every other account when filtered by an outcome, and saves a screenshot', async () => {
+    const withFailure = new Set(files.entries.filter((entry) => entry.outcome === 'FAILED').map((entry) => entry.accountId));
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT_DIR, 'report.png'), fullPage: false });
+
+    await page.selectOption('#outcome', 'FAILED');
+    // Rows are drawn as their block nears the viewport: wait until none is left undrawn.
+    await expect.poll(() => page.locator('#matrix .placeholder').count()).toBe(0);
+
+    const shown = await page.locator('#matrix .row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-account')));
+    expect(new Set(shown)).toEqual(withFailure);
+    expect(await page.locator('#shown').innerText()).toBe(`${withFailure.size} of 40 accounts shown`);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'report-failed.png'), fullPage: false });
+  });
+});
