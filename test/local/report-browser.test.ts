@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#shared/model';
 import type { ComplianceReport } from '#shared/report-files/index';
+import { launchChromium } from '../../local/chromium.ts';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { saveReportFiles } from '../../local/report-files.ts';
 import { defaultOrganization } from '../../local/scenario.ts';
@@ -14,17 +14,6 @@ import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
  * report.html from a real local run, in Debian's Chromium driven by playwright-core: nothing downloads a browser.
  * One launch for the whole file. When Chromium cannot start, the test fails with the reason; it never skips.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OUTPUT_DIR = join(import.meta.dirname, '../../test-results/report-browser');
 const DENIED_ACCOUNT = '500016001616';
 
@@ -34,7 +23,6 @@ let files: ComplianceReport;
 let browser: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
-const userDataDir = mkdtempSync(join(tmpdir(), 'report-browser-'));
 
 beforeAll(async () => {
   const organization = defaultOrganization(EXAMPLE_CONFIG);
@@ -45,11 +33,7 @@ beforeAll(async () => {
   await saveReportFiles(enforcer, report, OUTPUT_DIR);
   files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as ComplianceReport;
 
-  try {
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
-  } catch (error) {
-    throw new Error(`Chromium could not start from ${CHROMIUM} (Debian package "chromium"; .ci/run installs it): ${(error as Error).message}`);
-  }
+  browser = await launchChromium();
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`file://${join(OUTPUT_DIR, 'report.html')}`);
@@ -58,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await enforcer?.close();
-  rmSync(userDataDir, { recursive: true, force: true });
 });
 
 describe('report.html in Chromium', () => {
