@@ -21,6 +21,9 @@ export function runPrefix(runId: string, reportedAt: string): string {
   return `reports/${yyyy}/${mm}/${dd}/${runId}/`;
 }
 
+/** x-amz-copy-source is URL-encoded, each path segment on its own. */
+const copySourceKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');
+
 /**
  * Writes the files under the run's folder, then copies them to latest/. A copy rather than a second upload: latest/
  * is byte for byte the run's file, and the copy is a server-side operation however large the report.
@@ -35,7 +38,7 @@ export async function storeReportFiles(bucket: string, runId: string, reportedAt
   );
   await Promise.all(
     files.map(({ name }) =>
-      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${LATEST_PREFIX}${name}`, CopySource: `${bucket}/${encodeURI(`${prefix}${name}`)}` })),
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${LATEST_PREFIX}${name}`, CopySource: `${bucket}/${copySourceKey(`${prefix}${name}`)}` })),
     ),
   );
   const consoleUrl = `https://us-east-1.console.aws.amazon.com/s3/buckets/${bucket}?region=us-east-1&prefix=${encodeURIComponent(prefix)}`;

@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#shared/model';
 import type { ComplianceReport } from '#shared/report-files/index';
 import { launchChromium } from '../../local/chromium.ts';
-import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts';
 import { saveReportFiles } from '../../local/report-files.ts';
 import { defaultOrganization } from '../../local/scenario.ts';
+import { credentialsFor } from '../../local/simulator/index.ts';
 import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
 
 /**
@@ -42,6 +44,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await enforcer?.close();
+});
+
+describe('the report files of a local run', () => {
+  it("are in the simulated bucket under the run's dated folder and, byte for byte, under latest/", async () => {
+    const s3 = new S3Client({ endpoint: enforcer.simulator!.url, region: 'us-east-1', credentials: credentialsFor(enforcer.enforcerAccountId) });
+    const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: LOCAL_REPORT_BUCKET, Key: key })).then((got) => got.Body?.transformToString())) ?? '';
+    const day = files.run.reportedAt.slice(0, 10).replace(/-/g, '/');
+
+    expect(report.files).toMatchObject({ status: 'STORED', location: `s3://${LOCAL_REPORT_BUCKET}/reports/${day}/${report.runId}/` });
+    for (const name of ['report.json', 'report.csv', 'report.html']) {
+      const stored = await read(`reports/${day}/${report.runId}/${name}`);
+      expect(stored, name).toBe(readFileSync(join(OUTPUT_DIR, name), 'utf8'));
+      expect(await read(`latest/${name}`), name).toBe(stored);
+    }
+    s3.destroy();
+  });
 });
 
 describe('report.html in Chromium', () => {
