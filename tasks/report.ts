@@ -35,11 +35,13 @@ function complianceReport(plan: RunPlan, work: WorkList, results: readonly Accou
 }
 
 /** A failure to store the files never stops the report: it is named in the report and in its messages instead. */
-async function storeFiles(compliance: ComplianceReport): Promise<ReportFilesOutcome> {
+async function storeFiles(compliance: ComplianceReport, plan: RunPlan): Promise<ReportFilesOutcome> {
   if (!reportBucket) return { status: 'SKIPPED' };
   try {
-    const { bucket, prefix, latestPrefix, consoleUrl } = await storeReportFiles(reportBucket, compliance.run.runId, compliance.run.reportedAt, renderReportFiles(compliance));
-    return { status: 'STORED', location: `s3://${bucket}/${prefix}`, latest: `s3://${bucket}/${latestPrefix}`, consoleUrl };
+    const { runId, reportedAt } = compliance.run;
+    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: !plan.accountIds }, renderReportFiles(compliance));
+    const { bucket, prefix, latestPrefix, consoleUrl } = stored;
+    return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
   } catch (error) {
     logger.error('Report files not stored', { error: describeError(error) });
     return { status: 'FAILED', error: describeError(error) };
@@ -96,7 +98,7 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const compliance = complianceReport(plan, work, everyResult(records));
 
   if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
-  const files = await storeFiles(compliance);
+  const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
   const report: Report = { ...summary, files, delivery: await deliver(summary, files) };

@@ -124,7 +124,8 @@ export interface TypeCounts {
 }
 
 export type ReportFilesOutcome =
-  | { readonly status: 'STORED'; readonly location: string; readonly latest: string; readonly consoleUrl: string }
+  /** `latest` is set when the run replaced latest/ (whole-organization runs only). */
+  | { readonly status: 'STORED'; readonly location: string; readonly latest?: string; readonly consoleUrl: string }
   | { readonly status: 'SKIPPED' }
   | { readonly status: 'FAILED'; readonly error: string };
 

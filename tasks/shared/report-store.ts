@@ -8,7 +8,8 @@ export interface ReportLocation {
   readonly bucket: string;
   /** `reports/<yyyy>/<mm>/<dd>/<runId>/` */
   readonly prefix: string;
-  readonly latestPrefix: string;
+  /** Set when this run replaced latest/: whole-organization runs only. */
+  readonly latestPrefix?: string;
   /** The run's folder in the S3 console. */
   readonly consoleUrl: string;
 }
@@ -25,22 +26,29 @@ export function runPrefix(runId: string, reportedAt: string): string {
 const copySourceKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');
 
 /**
- * Writes the files under the run's folder, then copies them to latest/. A copy rather than a second upload: latest/
+ * Writes the files under the run's folder, then, for a whole-organization run, copies them to latest/: a run for one
+ * new account must not replace the organization's picture. A copy rather than a second upload: latest/
  * is byte for byte the run's file, and the copy is a server-side operation however large the report.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
  */
-export async function storeReportFiles(bucket: string, runId: string, reportedAt: string, files: readonly ReportFile[]): Promise<ReportLocation> {
+export async function storeReportFiles(
+  bucket: string,
+  { runId, reportedAt, updateLatest }: { runId: string; reportedAt: string; updateLatest: boolean },
+  files: readonly ReportFile[],
+): Promise<ReportLocation> {
   const prefix = runPrefix(runId, reportedAt);
   await Promise.all(
     files.map(({ name, contentType, body }) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${name}`, Body: body, ContentType: contentType, Metadata: { 'run-id': runId } })),
     ),
   );
-  await Promise.all(
-    files.map(({ name }) =>
-      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${LATEST_PREFIX}${name}`, CopySource: `${bucket}/${copySourceKey(`${prefix}${name}`)}` })),
-    ),
-  );
+  if (updateLatest) {
+    await Promise.all(
+      files.map(({ name }) =>
+        s3.send(new CopyObjectCommand({ Bucket: bucket, Key: `${LATEST_PREFIX}${name}`, CopySource: `${bucket}/${copySourceKey(`${prefix}${name}`)}` })),
+      ),
+    );
+  }
   const consoleUrl = `https://us-east-1.console.aws.amazon.com/s3/buckets/${bucket}?region=us-east-1&prefix=${encodeURIComponent(prefix)}`;
-  return { bucket, prefix, latestPrefix: LATEST_PREFIX, consoleUrl };
+  return { bucket, prefix, ...(updateLatest && { latestPrefix: LATEST_PREFIX }), consoleUrl };
 }

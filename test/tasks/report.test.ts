@@ -305,6 +305,17 @@ describe('report', () => {
       expect(JSON.parse(fetchMock.mock.calls[0]?.[1]?.body as string).text).toContain(`s3://${BUCKET}/${prefix}report.html`);
     });
 
+    it("keeps latest/ for whole-organization runs: a run for one new account writes only its own folder", async () => {
+      const { handler } = await loadWithBucket();
+
+      const report = await handler({ plan: { ...plan, trigger: 'organizations', accountIds: ['100000000001'] }, work }, lambdaContext);
+
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(3);
+      expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+      expect(report.files).toMatchObject({ status: 'STORED' });
+      expect(report.files).not.toHaveProperty('latest');
+    });
+
     it('covers every planned account and managed type in report.json, the unrecorded one as FAILED', async () => {
       const { handler } = await loadWithBucket();
 
