@@ -77,7 +77,7 @@ export class RunReporting extends Construct {
     this.dashboard = this.createDashboard(props);
 
     new CfnOutput(this, 'LatestReport', {
-      description: 'The latest run\'s report (also report.csv and report.json); every run\'s are under reports/<yyyy>/<mm>/<dd>/<runId>/',
+      description: 'The last whole-organization run\'s report (also report.csv and report.json); every run\'s are under reports/<yyyy>/<mm>/<dd>/<runId>/',
       value: `s3://${this.bucket.bucketName}/${LATEST_PREFIX}report.html`,
     }).overrideLogicalId('LatestReport');
     new CfnOutput(this, 'DashboardUrl', {
@@ -124,7 +124,7 @@ export class RunReporting extends Construct {
     const dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(14) });
     dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Alternate Contacts Enforcer\nEach run's full report: \`s3://${this.bucket.bucketName}/reports/<yyyy>/<mm>/<dd>/<runId>/report.html\`; the last one: \`${LATEST_PREFIX}report.html\`.`,
+        markdown: `# Alternate Contacts Enforcer\nEach run's full report: \`s3://${this.bucket.bucketName}/reports/<yyyy>/<mm>/<dd>/<runId>/report.html\`; the last whole-organization run's: \`${LATEST_PREFIX}report.html\`.`,
         width: 24,
         height: 2,
       }),
