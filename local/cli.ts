@@ -8,6 +8,7 @@ import { formatSummary } from '#shared/report';
 import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
 import { startLocalEnforcer } from './enforcer.ts';
+import { saveReportFiles } from './report-files.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
 import { loadState, saveState, type SimState } from './simulator/index.ts';
 
@@ -22,6 +23,8 @@ Usage: npm start -- [options]
   --input JSON            start with console input: '{}', '{"accountIds":["222222222222"]}', '{"dryRun":true}'
   --dry-run               read and compare, write nothing
   --report-json FILE      also write the report as JSON (shape: README, "Report JSON")
+  --report-dir DIR        write report.json, report.csv and report.html there
+                          (default: .local-state/<organization>/reports/<runId>/)
   --topology single|delegated
                           simulator: run as the management account (single, default) or as the delegated
                           administrator 333333333333 with the management account behind a role (delegated)
@@ -67,6 +70,7 @@ const OPTIONS = {
   input: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'report-json': { type: 'string' },
+  'report-dir': { type: 'string' },
   topology: { type: 'string' },
   target: { type: 'string' },
   apply: { type: 'boolean' },
@@ -122,6 +126,7 @@ function parseCommandLine(argv: string[], cwd: string) {
     input: values.input,
     dryRun: values['dry-run'] === true,
     reportJson: values['report-json'],
+    reportDir: values['report-dir'],
     target,
     apply: values.apply === true,
     managementRoleArn: values['management-role-arn'],
@@ -260,6 +265,7 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
     }
     io.out(`${formatSummary(output)}\n`);
     io.out(`\nDelivery: SNS ${output.delivery.sns}, Slack ${output.delivery.slack}. Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    io.out(`${await saveReportFiles(enforcer, output, resolve(io.cwd, options.reportDir ?? join(stateDir, 'reports', output.runId)), io.cwd)}\n`);
     if (options.reportJson) writeFileSync(resolve(io.cwd, options.reportJson), `${JSON.stringify(output, null, 2)}\n`);
     return EXIT.finished;
   } finally {

@@ -9,6 +9,9 @@ import { installClock, installedClock, uninstallClock } from './clock.ts';
 import { createEngine, type EngineOptions, type TaskCall } from './engine.ts';
 import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
 
+/** The simulated bucket the Report task writes to, as the stack's report bucket in AWS. */
+export const LOCAL_REPORT_BUCKET = 'alternate-contacts-reports-local';
+
 /** The role the management stack creates; the delegated topology's management-account branch assumes it. */
 export const MANAGEMENT_ROLE_NAME = 'AlternateContactsManagement';
 
@@ -59,6 +62,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
     enforcerAccountId = options.enforcerAccountId;
     managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
+    simulator.state.buckets = { ...simulator.state.buckets, [LOCAL_REPORT_BUCKET]: enforcerAccountId };
     const { accessKeyId, secretAccessKey } = credentialsFor(enforcerAccountId);
     setEnv({
       AWS_ENDPOINT_URL: simulator.url,
@@ -68,10 +72,11 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
       AWS_PROFILE: undefined,
       [ENV.TOPIC_ARN]: `arn:aws:sns:us-east-1:${enforcerAccountId}:alternate-contacts-report`,
       [ENV.SLACK_SECRET_NAME]: options.config.notifications.slackWebhookSecretName,
+      [ENV.REPORT_BUCKET]: LOCAL_REPORT_BUCKET,
     });
   } else {
     // The operator's own credentials and endpoints, found as the AWS CLI finds them; no report delivery.
-    setEnv({ [ENV.TOPIC_ARN]: undefined, [ENV.SLACK_SECRET_NAME]: undefined });
+    setEnv({ [ENV.TOPIC_ARN]: undefined, [ENV.SLACK_SECRET_NAME]: undefined, [ENV.REPORT_BUCKET]: undefined });
     const sts = new STSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
     enforcerAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
     sts.destroy();

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { isExcluded, loadConfig, resolveDesired } from '#shared/config';
+import { isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
@@ -29,6 +29,8 @@ function toTarget(account: OrganizationAccount, managementId: string, now: numbe
     context: callContext(account.id, managementId),
     desired: resolveDesired(config, account.id, account.ouPath),
     recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
+    ouPath: account.ouPath,
+    sources: resolveSources(config, account.id, account.ouPath),
   };
 }
 

@@ -2,19 +2,26 @@ import type { Context } from 'aws-lambda';
 import { describeError } from '#shared/account-api';
 import type { StateError } from '#shared/account-result';
 import { loadConfig } from '#shared/config';
+import { configHash } from '#shared/config-hash';
+import { CONTACT_TYPES } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
-import type { Report, RunPlan, WorkList } from '#shared/model';
+import type { AccountResult, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { emitCountMetric, FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
+import { emitMetrics, RUN_METRICS } from '#shared/metrics';
 import { logger } from '#shared/powertools';
-import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
+import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
+import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
+import { storeReportFiles } from '#shared/report-store';
 import { releaseUnfinishedNewAccountRun } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
-// Both channels are optional: a run against a real organization from a laptop delivers nothing.
+const managedTypes = CONTACT_TYPES.filter((type) => config.contacts[type]);
+const hash = configHash(config);
+// Both channels and the bucket are optional: a run against a real organization from a laptop delivers nothing.
 const topicArn = process.env[ENV.TOPIC_ARN];
 const slackSecretName = process.env[ENV.SLACK_SECRET_NAME];
+const reportBucket = process.env[ENV.REPORT_BUCKET];
 
 interface ReportInput {
   readonly plan: RunPlan;
@@ -22,12 +29,37 @@ interface ReportInput {
   readonly mapError?: StateError;
 }
 
+function complianceReport(plan: RunPlan, work: WorkList, results: readonly AccountResult[]): ComplianceReport {
+  const run = { runId: plan.runId, trigger: plan.trigger, reportedAt: new Date().toISOString(), mode: config.mode, dryRun: plan.dryRun, configHash: hash, excluded: work.excludedCount };
+  return buildComplianceReport({ run, types: managedTypes, results });
+}
+
+/** A failure to store the files never stops the report: it is named in the report and in its messages instead. */
+async function storeFiles(compliance: ComplianceReport, plan: RunPlan): Promise<ReportFilesOutcome> {
+  if (!reportBucket) return { status: 'SKIPPED' };
+  try {
+    const { runId, reportedAt } = compliance.run;
+    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: !plan.accountIds }, renderReportFiles(compliance));
+    const { bucket, prefix, latestPrefix, consoleUrl } = stored;
+    return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
+  } catch (error) {
+    logger.error('Report files not stored', { error: describeError(error) });
+    return { status: 'FAILED', error: describeError(error) };
+  }
+}
+
+function filesLine(files: ReportFilesOutcome): string[] {
+  if (files.status === 'STORED') return ['', `Full report (every account and type): ${files.location}report.html (also .csv, .json)`, `Open it: ${files.consoleUrl}`];
+  if (files.status === 'FAILED') return ['', `Report files NOT stored: ${files.error}`];
+  return [];
+}
+
 /** Delivery never fails the run: each channel's outcome, and any error, is recorded in the report instead. */
-async function deliver(report: RunReport): Promise<Report['delivery']> {
-  if (report.trigger === 'schedule' && config.notifications.quietWhenUnchanged && isUneventful(report)) {
+async function deliver(report: RunReport, files: ReportFilesOutcome): Promise<Report['delivery']> {
+  if (report.trigger === 'schedule' && config.notifications.quietWhenUnchanged && isUneventful(report) && files.status !== 'FAILED') {
     return { sns: 'SKIPPED', slack: 'SKIPPED' };
   }
-  const text = formatSummary(report);
+  const text = [formatSummary(report), ...filesLine(files)].join('\n');
   const errors: string[] = [];
   const attempt = async (channel: string, send: () => Promise<'SENT' | 'SKIPPED'>) =>
     send().catch(
@@ -43,20 +75,38 @@ async function deliver(report: RunReport): Promise<Report['delivery']> {
   return { sns, slack, ...(errors.length > 0 && { errors }) };
 }
 
+/** One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. */
+function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void {
+  emitMetrics([
+    {
+      values: {
+        [RUN_METRICS.compliant]: run.accountsCompliant,
+        [RUN_METRICS.changed]: run.accountsChanged,
+        [RUN_METRICS.drift]: run.accountsDrifted,
+        [RUN_METRICS.failed]: accountsFailed,
+      },
+    },
+    { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED' } },
+  ]);
+}
+
 export const handler = async ({ plan, work, mapError }: ReportInput, context: Context): Promise<Report> => {
   logger.addContext(context);
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
-  const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
+  const records = { plan, work, chunks, results, ...(mapError && { mapError }) };
+  const summary = buildReport(records);
+  const compliance = complianceReport(plan, work, everyResult(records));
 
   if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
+  const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
-  const report: Report = { ...summary, delivery: await deliver(summary) };
-  emitCountMetric(FAILED_ACCOUNTS_METRIC, report.accountsFailed);
+  const report: Report = { ...summary, files, delivery: await deliver(summary, files) };
+  emitRunMetrics(compliance, report.accountsFailed);
   await putReport(plan.runId, report).catch((error: unknown) =>
     logger.error('Report not stored; it is the execution output, and every account result is in the run table', { error: describeError(error) }),
   );
 
-  logger.info('Run reported', { runId: plan.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, delivery: report.delivery });
+  logger.info('Run reported', { runId: plan.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, files: report.files, delivery: report.delivery });
   return report;
 };

@@ -27,6 +27,7 @@ import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownA
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
 import { OrganizationsRead } from './organizations-read.ts';
+import { RunReporting } from './run-reporting.ts';
 import { functionArnSubstitution, pascalCase, TASKS, type TaskName } from '../tasks.ts';
 
 /** The state machine that deploys is the file the tests execute. */
@@ -92,6 +93,8 @@ export class AlternateContactsEnforcer extends Construct {
   public readonly rules: readonly Rule[];
   public readonly schedule: Schedule;
   public readonly alarms: readonly Alarm[];
+  /** Each run's report files and the dashboard. */
+  public readonly reporting: RunReporting;
 
   constructor(scope: Construct, id: string, props: AlternateContactsEnforcerProps) {
     super(scope, id);
@@ -164,6 +167,13 @@ export class AlternateContactsEnforcer extends Construct {
     });
 
     this.alarms = [this.triggerDeadLetterQueue.alarm, ...this.createAlarms()];
+    this.reporting = new RunReporting(this, 'RunReporting', {
+      reportFunction: this.functions.report,
+      functions: Object.values(this.functions),
+      stateMachine: this.stateMachine,
+      deadLetterQueues: [this.triggerDeadLetterQueue.queue],
+      retentionDays: config.reports.retentionDays,
+    });
   }
 
   /**

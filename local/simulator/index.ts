@@ -9,6 +9,7 @@ import { organizationsService } from './organizations.ts';
 import { readOperation, writeError, writeOutput } from './protocols.ts';
 import { secretsManagerService } from './secrets-manager.ts';
 import { type Caller, type Service, type Sim, SimError } from './service.ts';
+import { s3Service } from './s3.ts';
 import { snsService } from './sns.ts';
 import { type SimStats, StatsRecorder } from './stats.ts';
 import { parseState, type SimAccount, type SimState } from './state.ts';
@@ -26,7 +27,7 @@ export type { SimStats } from './stats.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState } from './state.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
-export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation';
+export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 's3';
 
 export interface SimulatorOptions {
   /** The organization to serve; validated and copied, so the caller's object is never written to. */
@@ -107,6 +108,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sns: snsService(sim),
     secretsmanager: secretsManagerService(sim),
     cloudformation: cloudFormationService(sim),
+    s3: s3Service(sim),
   };
 
   function callerOf(accessKeyId: string): Caller | undefined {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Protocol, SimError } from './service.ts';
 
 /**
- * The three wire protocols the SDK v3 clients speak, reduced to what the simulated operations need.
+ * The four wire protocols the SDK v3 clients speak, reduced to what the simulated operations need.
  * https://smithy.io/2.0/aws/protocols/index.html
  */
 
@@ -15,7 +15,35 @@ const CONTENT_TYPE: Record<Protocol, string> = {
   awsJson1_1: 'application/x-amz-json-1.1',
   restJson1: 'application/json',
   awsQuery: 'text/xml',
+  restXml: 'application/xml',
 };
+
+/**
+ * A restXml (S3) answer: headers, and a body that is either the object's bytes or an XML document. The operation
+ * is known by method, path and headers, as S3 itself tells them apart (the SDK's `x-id` query is a hint S3 ignores).
+ * https://smithy.io/2.0/aws/protocols/aws-restxml-protocol.html
+ */
+export interface RestXmlOutput {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+/** S3 request members: the bucket and key from a path-style URL, the headers, and the body. */
+function readRestXml(request: IncomingMessage, body: string): Operation {
+  const url = new URL(request.url ?? '/', 'http://simulator');
+  const [, bucket = '', ...key] = url.pathname.split('/');
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+  const input = { Bucket: decodeURIComponent(bucket), Key: key.map(decodeURIComponent).join('/'), Body: body, headers };
+  const copy = request.headers['x-amz-copy-source'] !== undefined;
+  const op = request.method === 'PUT' ? (copy ? 'CopyObject' : 'PutObject') : request.method === 'GET' || request.method === 'HEAD' ? `${request.method === 'GET' ? 'Get' : 'Head'}Object` : `${request.method}`;
+  return { op, input };
+}
+
+/** An XML document for a restXml output: `<Root>members</Root>`. */
+export function xmlDocument(root: string, members: Record<string, unknown>): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}>${toXml(members)}</${root}>`;
+}
 
 function parseJsonObject(body: string): Record<string, unknown> {
   try {
@@ -40,6 +68,8 @@ export function readOperation(protocol: Protocol, request: IncomingMessage, body
       const { Action, Version: _version, ...input } = Object.fromEntries(new URLSearchParams(body));
       return { op: Action ?? '', input };
     }
+    case 'restXml':
+      return readRestXml(request, body);
   }
 }
 
@@ -67,6 +97,11 @@ function send(response: ServerResponse, status: number, protocol: Protocol, body
 
 export function writeOutput(protocol: Protocol, response: ServerResponse, op: string, output: unknown, requestId: string): void {
   const headers = { 'x-amzn-requestid': requestId };
+  if (protocol === 'restXml') {
+    const { headers: members = {}, body = '', contentType = CONTENT_TYPE.restXml } = output as RestXmlOutput;
+    response.writeHead(200, { 'content-type': contentType, 'x-amz-request-id': requestId, ...members });
+    return void response.end(body);
+  }
   if (protocol !== 'awsQuery') return send(response, 200, protocol, JSON.stringify(output), headers);
   const xml = `<${op}Response><${op}Result>${toXml(output)}</${op}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${op}Response>`;
   send(response, 200, protocol, xml, headers);
@@ -74,6 +109,10 @@ export function writeOutput(protocol: Protocol, response: ServerResponse, op: st
 
 export function writeError(protocol: Protocol, response: ServerResponse, error: SimError, requestId: string): void {
   const headers = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code };
+  if (protocol === 'restXml') {
+    const xml = xmlDocument('Error', { Code: error.code, Message: error.message, RequestId: requestId, ...error.members });
+    return send(response, error.status, protocol, xml, { 'x-amz-request-id': requestId });
+  }
   if (protocol === 'awsQuery') {
     const type = error.status >= 500 ? 'Receiver' : 'Sender';
     const xml = `<ErrorResponse><Error><Type>${type}</Type><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;

@@ -1,7 +1,7 @@
 import type { SimAccount, SimState } from './state.ts';
 
 /** The wire protocol a service speaks; the SDK v3 client of each service expects exactly its own. */
-export type Protocol = 'awsJson1_1' | 'restJson1' | 'awsQuery';
+export type Protocol = 'awsJson1_1' | 'restJson1' | 'awsQuery' | 'restXml';
 
 /** A failure the way AWS reports it: an error code (the SDK's exception name), a message and an HTTP status. */
 export class SimError extends Error {

@@ -80,6 +80,8 @@ export const simStateSchema = z.strictObject({
   roles: z.record(z.string(), z.array(accountIdSchema)),
   /** Secrets Manager: secret name → SecretString. SIMULATOR_URL_PLACEHOLDER in a value becomes the server's URL. */
   secrets: z.record(z.string(), z.string()),
+  /** S3 buckets that exist: bucket name → the owning account (their objects are kept in memory only). */
+  buckets: z.record(z.string(), accountIdSchema).optional(),
   /** Switches that make a notification channel fail, to test that delivery failures are reported, not fatal. */
   outages: z.strictObject({ sns: z.boolean(), slack: z.boolean() }).default({ sns: false, slack: false }),
   /** Recorded outputs. */

@@ -15,6 +15,7 @@ import {
 } from './errors.ts';
 import type { CallTarget, CurrentContact } from './model.ts';
 import type { AccountOperation } from './pacing.ts';
+import { emitCountMetric, THROTTLED_CALLS_METRIC } from './metrics.ts';
 
 // The Account Management API is global and signs in us-east-1; a client built for another Region is answered
 // with AccessDeniedException, which looks like a missing permission.
@@ -82,6 +83,7 @@ export function toNamedError(error: unknown, recentlyJoined = false): unknown {
   switch (error.name) {
     case 'TooManyRequestsException': // Account and Organizations
     case 'Throttling': // STS, assuming the management role
+      emitCountMetric(THROTTLED_CALLS_METRIC, 1);
       return new ThrottledError(error.message, options);
     case 'AccessDeniedException':
       return recentlyJoined ? new AccountNotReadyError(error.message, options) : new AccessDeniedError(error.message, options);

@@ -62,5 +62,7 @@ export function accountResult(state: IterationState): AccountResult {
     dryRun: state.dryRun,
     types,
     ...(error !== undefined && { error }),
+    ouPath: state.account.ouPath,
+    sources: state.account.sources,
   };
 }

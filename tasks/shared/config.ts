@@ -8,6 +8,8 @@ import {
   type ContactType,
   describeIssues,
   type DesiredContacts,
+  type DesiredSource,
+  type DesiredSources,
   ouIdSchema,
   POLICIES,
 } from './contacts.ts';
@@ -108,6 +110,12 @@ export const configSchema = z
         quietWhenUnchanged: z.boolean({ error: 'must be true or false' }).default(true),
       })
       .default({ emails: [], quietWhenUnchanged: true }),
+    reports: z
+      .strictObject({
+        /** Days each run's report files are kept in the bucket; 400 so a yearly audit finds the whole past year. */
+        retentionDays: z.int({ error: 'must be a whole number' }).min(1, 'must be 1-3650').max(3650, 'must be 1-3650').default(400),
+      })
+      .default({ retentionDays: 400 }),
     deployment: deploymentSchema.optional(),
   })
   .superRefine((config, ctx) => {
@@ -243,6 +251,24 @@ export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath
     desired[type] = { contact, policy };
   }
   return desired;
+}
+
+/**
+ * For each managed type, the layer resolveDesired took it from last: the account override, else the nearest OU that
+ * overrides the type, else the default. Ignored types are included, so a report can say who decided to ignore them.
+ */
+export function resolveSources(config: EnforcerConfig, accountId: string, ouPath: readonly string[]): DesiredSources {
+  const layers: [DesiredSource, z.infer<typeof overrideSchema> | undefined][] = [
+    ...ouPath.map((id): [DesiredSource, z.infer<typeof overrideSchema> | undefined] => [{ layer: 'ou', id }, config.overrides.organizationalUnits[id]]),
+    [{ layer: 'account' }, config.overrides.accounts[accountId]],
+  ];
+  const sources: DesiredSources = {};
+  for (const type of CONTACT_TYPES) {
+    if (!config.contacts[type]) continue;
+    const setter = layers.findLast(([, override]) => Object.keys(override?.[type] ?? {}).length > 0);
+    sources[type] = setter?.[0] ?? { layer: 'default' };
+  }
+  return sources;
 }
 
 /** True when the account, or any OU above it, is excluded: such an account is never called at all. */

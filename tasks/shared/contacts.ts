@@ -64,6 +64,16 @@ export interface DesiredContact {
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 
 /**
+ * The configuration layer that last set a type's fields or policy for an account: the report's "desired source".
+ * A union so later layers (tags) add a member without changing the others.
+ */
+export type DesiredSource =
+  | { readonly layer: 'default' }
+  | { readonly layer: 'ou'; readonly id: string }
+  | { readonly layer: 'account' };
+export type DesiredSources = Partial<Record<ContactType, DesiredSource>>;
+
+/**
  * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself (with its own
  * rule at the top level, when given), and a record's bad key by its own path.
  */

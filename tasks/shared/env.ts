@@ -15,6 +15,8 @@ export const ENV = {
   TOPIC_ARN: 'REPORT_TOPIC_ARN',
   /** Secrets Manager secret name holding the Slack webhook URL (optional). */
   SLACK_SECRET_NAME: 'SLACK_WEBHOOK_SECRET_NAME',
+  /** S3 bucket for each run's report files (optional: a laptop run against AWS stores none). */
+  REPORT_BUCKET: 'REPORT_BUCKET_NAME',
 } as const;
 
 /** Reads a required variable at module load, so a misconfigured function fails on its first invocation. */

@@ -1,4 +1,4 @@
-import type { Contact, ContactType, DesiredContacts } from './contacts.ts';
+import type { Contact, ContactType, DesiredContacts, DesiredSources } from './contacts.ts';
 
 /**
  * The data contract between the tasks and statemachine/enforcer.asl.json.
@@ -44,6 +44,10 @@ export interface TargetAccount {
    * AccessDenied for some minutes, which then means "not ready" (retryable), not a missing permission.
    */
   readonly recentlyJoined: boolean;
+  /** The OU ids above the account, root first; for the report files (a few ids, so the payload stays small). */
+  readonly ouPath: readonly string[];
+  /** Which configuration layer set each managed type, ignored types included; for the report files. */
+  readonly sources: DesiredSources;
 }
 
 /**
@@ -120,6 +124,9 @@ export interface AccountResult {
   readonly types: Partial<Record<ContactType, TypeComparison & { readonly applied: boolean }>>;
   /** Why the whole account failed (an error the state machine caught). */
   readonly error?: string;
+  /** Carried from the TargetAccount for the report files. */
+  readonly ouPath: readonly string[];
+  readonly sources: DesiredSources;
 }
 
 export interface TypeCounts {
@@ -129,6 +136,12 @@ export interface TypeCounts {
   skipped: number;
   failed: number;
 }
+
+export type ReportFilesOutcome =
+  /** `latest` is set when the run replaced latest/ (whole-organization runs only). */
+  | { readonly status: 'STORED'; readonly location: string; readonly latest?: string; readonly consoleUrl: string }
+  | { readonly status: 'SKIPPED' }
+  | { readonly status: 'FAILED'; readonly error: string };
 
 /** The aggregated report: the report task's output, and `npm start -- --report-json`'s file. */
 export interface Report {
@@ -145,5 +158,7 @@ export interface Report {
   readonly skippedAccounts: readonly SkippedAccount[];
   /** Entries left out of the lists to keep the report under the state payload limit; changes and failures are all in the run table. */
   readonly omitted: { readonly changes: number; readonly failures: number; readonly skippedAccounts: number };
+  /** Where the run's report files are (report.json, report.csv, report.html), or why they are not there. */
+  readonly files?: ReportFilesOutcome;
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };
 }

@@ -32,12 +32,15 @@ function unrecorded(plan: RunPlan, account: TargetAccount, mapError: StateError 
   return accountResult({ runId: plan.runId, dryRun: plan.dryRun, account, error: { Error: 'NoResult', Cause: `no result recorded: ${why}` } });
 }
 
-export function buildReport({ plan, work, chunks, results, mapError }: RunRecords): RunReport {
+/** Every account planned, each with its result: accounts whose chunk recorded nothing are FAILED with the reason. */
+export function everyResult({ plan, chunks, results, mapError }: RunRecords): AccountResult[] {
   const recorded = new Set(results.map((result) => result.accountId));
-  const all = [
-    ...results,
-    ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError)),
-  ];
+  return [...results, ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError))];
+}
+
+export function buildReport(records: RunRecords): RunReport {
+  const { plan, work } = records;
+  const all = everyResult(records);
 
   const skippedAccounts = (work.skippedAccounts ?? []).slice(0, MAX_ENTRIES);
   const counts: Partial<Record<ContactType, TypeCounts>> = {};

@@ -27,26 +27,31 @@ const savedOrganization = (cwd: string) =>
   JSON.parse(readFileSync(join(cwd, '.local-state/default/organization.json'), 'utf8')) as { accounts: { id: string; contacts: Record<string, unknown> }[] };
 
 describe('npm start', () => {
-  it('prints the report with the SECURITY lines of the design brief, and writes the report JSON', async () => {
-    const { code, stdout, cwd } = await start('--report-json', 'report.json');
+  it('prints the report with the SECURITY lines of the design brief, and writes the report JSON and the report files', async () => {
+    const { code, stdout, cwd } = await start('--reset', '--report-json', 'report.json', '--report-dir', 'files');
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/SECURITY\n {2}Accounts processed: 40\n {2}Assigned: 31\n {2}Updated: 4\n {2}Unchanged: 5\n {2}Skipped: 0\n {2}Failed: 0/);
     const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(report).sort()).toEqual(
-      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'omitted', 'runId', 'skippedAccounts', 'trigger'].sort(),
+      ['accountsFailed', 'accountsProcessed', 'changes', 'counts', 'delivery', 'dryRun', 'excluded', 'failures', 'files', 'omitted', 'runId', 'skippedAccounts', 'trigger'].sort(),
     );
     expect(report.skippedAccounts).toEqual([
       { accountId: '555500000001', accountName: 'legacy-billing', reason: 'account is SUSPENDED, not ACTIVE' },
       { accountId: '555500000002', accountName: 'old-marketing', reason: 'account is PENDING_CLOSURE, not ACTIVE' },
     ]);
+    expect(stdout).toContain(`Report files: ${join('files', 'report.html')} (also report.csv, report.json)`);
+    const files = JSON.parse(readFileSync(join(cwd, 'files/report.json'), 'utf8')) as { entries: { accountId: string; type: string }[] };
+    expect(new Set(files.entries.map((e) => `${e.accountId}/${e.type}`)).size).toBe(40 * 3);
+    expect(readFileSync(join(cwd, 'files/report.csv'), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(1 + 40 * 3);
+    expect(readFileSync(join(cwd, 'files/report.html'), 'utf8')).toContain('<td data-type="SECURITY" data-outcome="ASSIGNED">31</td>');
   });
 
   it('documents every flag and the exit codes in --help', async () => {
     const { code, stdout } = await start('--help');
 
     expect(code).toBe(0);
-    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
+    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--report-dir', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
     expect(stdout).toContain('Exit codes: 0');
   });
 

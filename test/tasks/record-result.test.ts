@@ -14,6 +14,8 @@ const account: TargetAccount = {
   context: 'organization',
   recentlyJoined: false,
   desired: { SECURITY: { contact: CONTACTS.SECURITY, policy: 'enforce' }, BILLING: { contact: CONTACTS.BILLING, policy: 'fill-missing' } },
+  ouPath: ['ou-ab12-cd34ef56'],
+  sources: { SECURITY: { layer: 'default' }, BILLING: { layer: 'ou', id: 'ou-ab12-cd34ef56' } },
 };
 const compared: IterationState = {
   runId: 'run-1',
@@ -52,6 +54,8 @@ describe('record-result', () => {
       status: 'OK',
       dryRun: false,
       types: { SECURITY: { action: 'ASSIGN', applied: true }, BILLING: { action: 'UNCHANGED', applied: false } },
+      ouPath: ['ou-ab12-cd34ef56'],
+      sources: { SECURITY: { layer: 'default' }, BILLING: { layer: 'ou', id: 'ou-ab12-cd34ef56' } },
     });
   });
 
