@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#shared/model';
 import type { ComplianceReport } from '#shared/report-files/index';
 import { launchChromium } from '../../local/chromium.ts';
-import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts';
+import { LOCAL_REPORT_BUCKET } from '../../local/enforcer.ts';
 import { saveReportFiles } from '../../local/report-files.ts';
 import { defaultOrganization } from '../../local/scenario.ts';
 import { credentialsFor } from '../../local/simulator/index.ts';
@@ -19,21 +19,35 @@ import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
 const OUTPUT_DIR = join(import.meta.dirname, '../../test-results/report-browser');
 const DENIED_ACCOUNT = '500016001616';
 
-let enforcer: LocalEnforcer;
 let report: Report;
 let files: ComplianceReport;
 let browser: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
+/** The bucket's objects under each key the run wrote, read before the simulator closes. */
+const stored = new Map<string, string>();
+const FILE_NAMES = ['report.json', 'report.csv', 'report.html'];
+
 beforeAll(async () => {
   const organization = defaultOrganization(EXAMPLE_CONFIG);
   organization.accounts.find((account) => account.id === DENIED_ACCOUNT)!.deny = 'explicit deny in a service control policy';
-  enforcer = await startHarness({ organization });
-  report = await reconcile(enforcer);
-  rmSync(OUTPUT_DIR, { recursive: true, force: true });
-  await saveReportFiles(enforcer, report, OUTPUT_DIR, process.cwd());
-  files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as ComplianceReport;
+  const enforcer = await startHarness({ organization });
+  try {
+    report = await reconcile(enforcer);
+    rmSync(OUTPUT_DIR, { recursive: true, force: true });
+    await saveReportFiles(enforcer, report, OUTPUT_DIR, process.cwd());
+    files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as ComplianceReport;
+    const s3 = new S3Client({ endpoint: enforcer.simulator!.url, region: 'us-east-1', credentials: credentialsFor(enforcer.enforcerAccountId) });
+    const day = files.run.reportedAt.slice(0, 10).replace(/-/g, '/');
+    for (const key of FILE_NAMES.flatMap((name) => [`reports/${day}/${report.runId}/${name}`, `latest/${name}`])) {
+      stored.set(key, (await s3.send(new GetObjectCommand({ Bucket: LOCAL_REPORT_BUCKET, Key: key })).then((got) => got.Body?.transformToString())) ?? '');
+    }
+    s3.destroy();
+  } finally {
+    // Closing the harness restores the real clock: Chromium's launch and page timeouts must run in real time.
+    await enforcer.close();
+  }
 
   browser = await launchChromium();
   page = browser.pages()[0] ?? (await browser.newPage());
@@ -43,22 +57,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await enforcer?.close();
 });
 
 describe('the report files of a local run', () => {
-  it("are in the simulated bucket under the run's dated folder and, byte for byte, under latest/", async () => {
-    const s3 = new S3Client({ endpoint: enforcer.simulator!.url, region: 'us-east-1', credentials: credentialsFor(enforcer.enforcerAccountId) });
-    const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: LOCAL_REPORT_BUCKET, Key: key })).then((got) => got.Body?.transformToString())) ?? '';
+  it("are in the simulated bucket under the run's dated folder and, byte for byte, under latest/", () => {
     const day = files.run.reportedAt.slice(0, 10).replace(/-/g, '/');
 
     expect(report.files).toMatchObject({ status: 'STORED', location: `s3://${LOCAL_REPORT_BUCKET}/reports/${day}/${report.runId}/` });
-    for (const name of ['report.json', 'report.csv', 'report.html']) {
-      const stored = await read(`reports/${day}/${report.runId}/${name}`);
-      expect(stored, name).toBe(readFileSync(join(OUTPUT_DIR, name), 'utf8'));
-      expect(await read(`latest/${name}`), name).toBe(stored);
+    for (const name of FILE_NAMES) {
+      const dated = stored.get(`reports/${day}/${report.runId}/${name}`);
+      expect(dated, name).toBe(readFileSync(join(OUTPUT_DIR, name), 'utf8'));
+      expect(stored.get(`latest/${name}`), name).toBe(dated);
     }
-    s3.destroy();
   });
 });
 
