@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config';
 import { ConfigError } from '#shared/errors';
-import { buildApp } from '../infra/synth.ts';
+import { freshApp } from './synth.ts';
 
 /**
  * The contract between the config check and `cdk synth`: whatever loadConfig accepts, synth accepts too; whatever
@@ -91,7 +91,7 @@ describe('loadConfig and cdk synth, for mutations of the example configuration',
         }
         if (accepted && synths < MAX_SYNTHS) {
           synths++;
-          expect(() => buildApp({ config: path }).synth()).not.toThrow();
+          expect(() => freshApp({ config: path }).synth()).not.toThrow();
         }
       }),
       { seed: SEED, numRuns: MUTATIONS },
