@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tuned for the 2-core machines this project is tested on (README, "Testing").
 const shared = {
+  // Worker threads start faster than child processes and measured about 10% quicker here; nothing under test calls
+  // process.chdir, which threads cannot.
+  pool: 'threads' as const,
   setupFiles: ['test/setup.ts'],
   // End-to-end runs drive the local engine and the simulator through real retries.
   testTimeout: 60_000,
