@@ -221,6 +221,12 @@ function progress(io: CliIo, total: () => number) {
   };
 }
 
+/** How long the run took on this machine, and in simulated time when a simulated clock ran. */
+function took(started: { wall: number; simulated: number }, simulated: boolean): string {
+  const wall = `${((performance.now() - started.wall) / 1000).toFixed(1)} s`;
+  return simulated ? `${wall} (${((Date.now() - started.simulated) / 1000).toFixed(1)} s of simulated time)` : wall;
+}
+
 async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const config = effectiveConfig(loadConfig(resolve(io.cwd, options.config)), options);
   const { input, run } = executionInput(options, io.cwd);
@@ -251,7 +257,8 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const where = options.target === 'aws' ? `AWS account ${enforcer.enforcerAccountId}` : `simulated organization (${options.topology} topology, time ×${options.speedup})`;
   io.err(`Alternate Contacts Enforcer: ${config.mode === 'audit' ? 'audit' : 'enforce'} run against the ${where}\nInput: ${explain(run)}\n`);
   try {
-    const started = Date.now();
+    // Wall time from performance.now, which the simulated clock leaves real; simulated time from Date, which it scales.
+    const started = { wall: performance.now(), simulated: Date.now() };
     const execution = await enforcer.run(input);
     if (io.isTTY && accountCount) io.err('\n');
     if (execution.status === 'FAILED') {
@@ -264,7 +271,7 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
       return EXIT.finished;
     }
     io.out(`${formatSummary(output)}\n`);
-    io.out(`\nDelivery: SNS ${output.delivery.sns}, Slack ${output.delivery.slack}. Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    io.out(`\nDelivery: SNS ${output.delivery.sns}, Slack ${output.delivery.slack}. Took ${took(started, enforcer.clock !== undefined)}.\n`);
     io.out(`${await saveReportFiles(enforcer, output, resolve(io.cwd, options.reportDir ?? join(stateDir, 'reports', output.runId)), io.cwd)}\n`);
     if (options.reportJson) writeFileSync(resolve(io.cwd, options.reportJson), `${JSON.stringify(output, null, 2)}\n`);
     return EXIT.finished;
