@@ -189,6 +189,14 @@ function explain(run: RunInput): string {
     case 'control-tower':
     case 'organizations':
       return `${run.trigger === 'control-tower' ? 'Control Tower CreateManagedAccount' : 'Organizations CreateAccountResult'} event, state ${run.state}: ${run.accountId ? `account ${run.accountId}` : 'no account to reconcile'}`;
+    case 'account-joined':
+      return `Organizations AccountJoinedOrganization event (${run.joinedMethod}): account ${run.accountId}`;
+    case 'account-moved':
+      return `Organizations MoveAccount event: account ${run.accountId}, at the parent Organizations names now`;
+    case 'contact-changed':
+      return `Account ${run.contactType} contact changed at ${run.eventTime}: account ${run.accountId}`;
+    case 'deploy':
+      return `configuration ${run.configHash.slice(0, 12)} deployed: the whole organization`;
   }
 }
 

@@ -8,7 +8,7 @@ import { postToSlack, publishToTopic } from '#shared/notify';
 import { emitCountMetric, FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
 import { logger } from '#shared/powertools';
 import { buildReport, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
-import { releaseUnfinishedNewAccountRun } from '#shared/run-claim';
+import { releaseUnfinishedAccountRun } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
@@ -48,7 +48,7 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
   const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
 
-  if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
+  if (summary.accountsFailed > 0) await releaseUnfinishedAccountRun(plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
   const report: Report = { ...summary, delivery: await deliver(summary) };

@@ -15,6 +15,8 @@ export const ENV = {
   TOPIC_ARN: 'REPORT_TOPIC_ARN',
   /** Secrets Manager secret name holding the Slack webhook URL (optional). */
   SLACK_SECRET_NAME: 'SLACK_WEBHOOK_SECRET_NAME',
+  /** Comma-separated role ARNs the put task writes contacts as: their own CloudTrail events start no run. */
+  WRITER_ARNS: 'ENFORCER_WRITER_ARNS',
 } as const;
 
 /** Reads a required variable at module load, so a misconfigured function fails on its first invocation. */
