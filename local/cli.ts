@@ -9,7 +9,7 @@ import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
 import { startLocalEnforcer } from './enforcer.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
-import { loadState, saveState, type SimState } from './simulator/index.ts';
+import { applyEvent, loadState, saveState, type SimState } from './simulator/index.ts';
 
 const HELP = `Run a whole reconciliation on this machine: the real state machine definition in a local engine, the real
 tasks, and a simulated organization (or your AWS organization with --target aws).
@@ -214,6 +214,12 @@ function organizationFor(options: Options, config: EnforcerConfig, stateFile: st
   return options.accounts ? generatedOrganization(config, options.accounts, 1) : defaultOrganization(config);
 }
 
+/** An event reports something done (a move, a join, a hand edit): the simulated organization is made to match first. */
+function withEventApplied(organization: SimState, input: unknown, options: Options): SimState {
+  if (options.event !== undefined) applyEvent(organization, input as Record<string, unknown>);
+  return organization;
+}
+
 function progress(io: CliIo, total: () => number) {
   let done = 0;
   return () => {
@@ -238,7 +244,7 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const enforcer = await startLocalEnforcer({
     config,
     target: options.target,
-    organization: options.target === 'simulator' ? organizationFor(options, config, stateFile) : undefined,
+    organization: options.target === 'simulator' ? withEventApplied(organizationFor(options, config, stateFile), input, options) : undefined,
     enforcerAccountId: options.topology === 'delegated' ? SECURITY_ACCOUNT_ID : MANAGEMENT_ACCOUNT_ID,
     managementRoleArn: options.managementRoleArn,
     dynamoPath: join(stateDir, 'dynamodb'),
