@@ -43,7 +43,7 @@ export class EnforcerStack extends Stack {
       createSlackWebhookSecret: props.createSlackWebhookSecret,
     });
     if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
-    if (config.triggers.contactChanged) this.admitMemberContactChanges(deployment.organizationId);
+    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId);
     this.addNextSteps(config.notifications.slackWebhookSecretName);
   }
 
@@ -68,7 +68,7 @@ export class EnforcerStack extends Stack {
    * Member accounts forward their contact edits to this stack's bus. Single topology: this stack also deploys the
    * forwarding StackSet, and the bus is the management account's default bus. Delegated: the management stack deploys it.
    */
-  private admitMemberContactChanges(organizationId: string): void {
+  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string): void {
     if (this.eventBus) {
       this.eventBus.addToResourcePolicy(organizationForwardingStatement(organizationId, this.eventBus.eventBusArn));
       return;
@@ -79,7 +79,11 @@ export class EnforcerStack extends Stack {
       eventBusName: 'default',
       statement: organizationForwardingStatement(organizationId, busArn).toStatementJson(),
     });
-    new ContactChangeForwarding(this, 'ContactChangeForwarding', { enforcerBusArn: busArn, writerRoleArns: this.enforcer.writerRoleArns });
+    new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+      enforcerBusArn: busArn,
+      writerRoleArns: this.enforcer.writerRoleArns,
+      organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
+    });
   }
 
   /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */

@@ -50,7 +50,11 @@ export class ManagementStack extends Stack {
     );
 
     if (config.triggers.contactChanged) {
-      new ContactChangeForwarding(this, 'ContactChangeForwarding', { enforcerBusArn: enforcerBus.eventBusArn, writerRoleArns: writers });
+      new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+        enforcerBusArn: enforcerBus.eventBusArn,
+        writerRoleArns: writers,
+        organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
+      });
     }
 
     this.managementRole = this.createManagementRole(config, deployment);

@@ -94,6 +94,8 @@ export const configSchema = z
         accountMoved: z.boolean({ error: 'must be true or false' }).default(true),
         /** PutAlternateContact and DeleteAlternateContact by anyone but the enforcer, with the member-account StackSet. */
         contactChanged: z.boolean({ error: 'must be true or false' }).default(true),
+        /** The OUs whose member accounts forward their hand edits (the StackSet's targets); absent: every member account. */
+        contactChangedOrganizationalUnitIds: z.array(ouIdSchema).min(1, 'must list at least one OU id, or be left out for every member account').optional(),
         /** One whole-organization run when a deploy changes the configuration. */
         deploy: z.boolean({ error: 'must be true or false' }).default(true),
       })

@@ -90,6 +90,14 @@ describe('member-account forwarding', () => {
     });
   });
 
+  it('targets the OUs the configuration names instead of the root', () => {
+    const config = exampleConfigWith((c) => void (c.triggers = { ...c.triggers, contactChangedOrganizationalUnitIds: ['ou-ab12-cd34ef56'] }));
+
+    const stackSet = stackSetOf(templateOf(buildApp({ config }), STACK_IDS.enforcer));
+
+    expect(stackSet.StackInstancesGroup).toEqual([{ DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cd34ef56'] }, Regions: ['us-east-1'] }]);
+  });
+
   it('puts in each member a rule for contact changes and a role that may only put events on the enforcer bus', () => {
     const body = JSON.stringify(stackSetOf(management).TemplateBody);
 
