@@ -49,8 +49,10 @@ export class EnforcerTriggers extends Construct {
 
   /**
    * StartExecution when the desired contacts' hash changes. The hash is the custom resource's only changing
-   * property, so CloudFormation updates (and calls) it only then: an unchanged deploy starts nothing. The execution
-   * is named by the hash, so a repeated call cannot start a second run, and the run's mode is the configuration's.
+   * property, so CloudFormation updates (and calls) it only then: an unchanged deploy starts nothing. A call
+   * CloudFormation repeats finds the run's claim, `deploy:<hash>`, taken. The execution is not named by the hash:
+   * Step Functions keeps a name for 90 days, and a configuration deployed again after another (A, B, A) must run
+   * again once the claim has expired. The run's mode is the configuration's.
    * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
    */
   private createDeployRun(config: EnforcerConfig, stateMachine: IStateMachine): AwsCustomResource {
@@ -59,10 +61,8 @@ export class EnforcerTriggers extends Construct {
       service: 'SFN',
       action: 'startExecution',
       region: HOME_REGION,
-      parameters: { stateMachineArn: stateMachine.stateMachineArn, name: `deploy-${configHash.slice(0, 60)}`, input: JSON.stringify(deployInput(configHash)) },
+      parameters: { stateMachineArn: stateMachine.stateMachineArn, input: JSON.stringify(deployInput(configHash)) },
       physicalResourceId: PhysicalResourceId.of(`deploy-run-${configHash}`),
-      // The same name and input after a rollback or retry: Step Functions answers with the first execution.
-      ignoreErrorCodesMatching: 'ExecutionAlreadyExists',
     };
     const run = new AwsCustomResource(this, 'DeployRun', {
       onCreate: startExecution,
