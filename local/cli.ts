@@ -10,7 +10,7 @@ import { parseRunInput, type RunInput } from '#shared/run-input';
 import { startLocalEnforcer } from './enforcer.ts';
 import { saveReportFiles } from './report-files.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
-import { loadState, saveState, type SimState } from './simulator/index.ts';
+import { applyEvent, loadState, saveState, type SimState } from './simulator/index.ts';
 
 const HELP = `Run a whole reconciliation on this machine: the real state machine definition in a local engine, the real
 tasks, and a simulated organization (or your AWS organization with --target aws).
@@ -194,6 +194,14 @@ function explain(run: RunInput): string {
     case 'control-tower':
     case 'organizations':
       return `${run.trigger === 'control-tower' ? 'Control Tower CreateManagedAccount' : 'Organizations CreateAccountResult'} event, state ${run.state}: ${run.accountId ? `account ${run.accountId}` : 'no account to reconcile'}`;
+    case 'account-joined':
+      return `Organizations AccountJoinedOrganization event (${run.joinedMethod}): account ${run.accountId}`;
+    case 'account-moved':
+      return `Organizations MoveAccount event: account ${run.accountId}, at the parent Organizations names now`;
+    case 'contact-changed':
+      return `Account ${run.contactType} contact changed at ${run.eventTime}: account ${run.accountId}`;
+    case 'deploy':
+      return `configuration ${run.configHash.slice(0, 12)} deployed: the whole organization`;
   }
 }
 
@@ -209,6 +217,12 @@ function effectiveConfig(config: EnforcerConfig, options: Options): EnforcerConf
 function organizationFor(options: Options, config: EnforcerConfig, stateFile: string): SimState {
   if (existsSync(stateFile)) return loadState(stateFile);
   return options.accounts ? generatedOrganization(config, options.accounts, 1) : defaultOrganization(config);
+}
+
+/** An event reports something done (a move, a join, a hand edit): the simulated organization is made to match first. */
+function withEventApplied(organization: SimState, input: unknown, options: Options): SimState {
+  if (options.event !== undefined) applyEvent(organization, input as Record<string, unknown>);
+  return organization;
 }
 
 function progress(io: CliIo, total: () => number) {
@@ -241,7 +255,7 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const enforcer = await startLocalEnforcer({
     config,
     target: options.target,
-    organization: options.target === 'simulator' ? organizationFor(options, config, stateFile) : undefined,
+    organization: options.target === 'simulator' ? withEventApplied(organizationFor(options, config, stateFile), input, options) : undefined,
     enforcerAccountId: options.topology === 'delegated' ? SECURITY_ACCOUNT_ID : MANAGEMENT_ACCOUNT_ID,
     managementRoleArn: options.managementRoleArn,
     dynamoPath: join(stateDir, 'dynamodb'),

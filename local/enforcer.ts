@@ -55,6 +55,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   let simulator: Simulator | undefined;
   let enforcerAccountId: string;
   let managementRoleArn: string;
+  let writerArn: string;
 
   if (options.target === 'simulator') {
     if (!options.organization || !options.enforcerAccountId) throw new Error('the simulator target needs an organization and an enforcer account');
@@ -63,12 +64,15 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     enforcerAccountId = options.enforcerAccountId;
     managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
     simulator.state.buckets = { ...simulator.state.buckets, [LOCAL_REPORT_BUCKET]: enforcerAccountId };
-    const { accessKeyId, secretAccessKey } = credentialsFor(enforcerAccountId);
+    // The tasks act as a role of their own, as each Lambda function does: a person's edits in the same account are
+    // told apart from the enforcer's writes by it, as CloudTrail's sessionIssuer tells them apart on AWS.
+    writerArn = `arn:aws:iam::${enforcerAccountId}:role/${LOCAL_TASK_ROLE_NAME}`;
+    const { accessKeyId, secretAccessKey, sessionToken } = simulator.roleSession(writerArn, 'alternate-contacts-enforcer');
     setEnv({
       AWS_ENDPOINT_URL: simulator.url,
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: secretAccessKey,
-      AWS_SESSION_TOKEN: undefined,
+      AWS_SESSION_TOKEN: sessionToken,
       AWS_PROFILE: undefined,
       [ENV.TOPIC_ARN]: `arn:aws:sns:us-east-1:${enforcerAccountId}:alternate-contacts-report`,
       [ENV.SLACK_SECRET_NAME]: options.config.notifications.slackWebhookSecretName,
@@ -78,7 +82,9 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     // The operator's own credentials and endpoints, found as the AWS CLI finds them; no report delivery.
     setEnv({ [ENV.TOPIC_ARN]: undefined, [ENV.SLACK_SECRET_NAME]: undefined, [ENV.REPORT_BUCKET]: undefined });
     const sts = new STSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
-    enforcerAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    enforcerAccountId = identity.Account ?? '';
+    writerArn = roleOfSession(identity.Arn ?? '');
     sts.destroy();
     managementRoleArn = options.managementRoleArn ?? 'arn:aws:iam::000000000000:role/no-management-role-given';
   }
@@ -95,6 +101,9 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     // CloudWatch reads metrics from Lambda's log; on a laptop they would only clutter the report.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+
+  // The identities the put task writes as: their own CloudTrail events start no run (tasks/resolve-targets.ts).
+  setEnv({ [ENV.WRITER_ARNS]: [writerArn, managementRoleArn].join(',') });
 
   const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition });
   let runs = 0;
@@ -117,6 +126,9 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
 
 export type LocalEnforcer = Awaited<ReturnType<typeof startLocalEnforcer>>;
 
+/** The role the local tasks act as in the simulator. */
+const LOCAL_TASK_ROLE_NAME = 'AlternateContactsEnforcerTasks';
+
 function setEnv(values: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) delete process.env[key];
@@ -129,4 +141,10 @@ function writeConfig(config: EnforcerConfig): string {
   const path = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.json');
   writeFileSync(path, JSON.stringify(config));
   return path;
+}
+
+/** An assumed-role session's ARN names its role as CloudTrail's sessionIssuer does; any other ARN stays as it is. */
+function roleOfSession(arn: string): string {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/.+$/.exec(arn);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : arn;
 }

@@ -12,7 +12,7 @@ import { logger } from '#shared/powertools';
 import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
 import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
 import { storeReportFiles } from '#shared/report-store';
-import { releaseUnfinishedNewAccountRun } from '#shared/run-claim';
+import { releaseUnfinishedAccountRun } from '#shared/run-claim';
 import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
@@ -97,7 +97,7 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const summary = buildReport(records);
   const compliance = complianceReport(plan, work, everyResult(records));
 
-  if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
+  if (summary.accountsFailed > 0) await releaseUnfinishedAccountRun(plan);
   const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.

@@ -3,7 +3,8 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { RunPlan } from '#shared/model';
-import { TransientError } from '#shared/errors';
+import { MalformedInputError, TransientError } from '#shared/errors';
+import { emitCountMetric, REFUSED_INPUTS_METRIC } from '#shared/metrics';
 import { parentIdOf } from '#shared/organization';
 import { logger } from '#shared/powertools';
 import { claimRun } from '#shared/run-claim';
@@ -19,25 +20,67 @@ const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
  *   its OU before CreateManagedAccount: once moved, OU overrides may want other contacts, and the second event runs;
  * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
  *   (Scheduler's execution id changes with every attempt);
+ *   AccountJoinedOrganization and MoveAccount share it: a CREATED account's joined event is a duplicate of its
+ *   CreateAccountResult, and a move claims the account at its new parent, read from Organizations rather than the
+ *   event's word (two moves that end in the same place are one run; a move and the creation events before it,
+ *   at another parent, never block each other);
+ * - a contact edit, `contact:<id>@<start of its 2-minute bucket>`: edits to one account within one bucket are one run,
+ *   so a burst shorter than 2 minutes (three types changed in the console) touches at most two buckets, two runs.
+ *   CloudTrail delivers a call minutes after it is made, longer than a bucket, so a bucket's run reads the account
+ *   after the bucket's edits; any later edit is another bucket's run, and the nightly run is the safety net;
+ * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
+ *   (Scheduler's execution id changes with every attempt);
+ * - a deploy, `deploy:<configuration hash>`: one run per configuration, however often CloudFormation asks;
  * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate.
  */
 async function claimKeyOf(run: RunInput, executionName: string): Promise<string> {
   switch (run.trigger) {
     case 'control-tower':
     case 'organizations':
+    case 'account-joined':
+    case 'account-moved':
       return run.accountId ? `account:${run.accountId}@${await parentIdOf(run.accountId)}` : 'account:unknown';
+    case 'contact-changed':
+      return `contact:${run.accountId}@${new Date(Math.floor(Date.parse(run.eventTime) / CONTACT_BUCKET_MS) * CONTACT_BUCKET_MS).toISOString()}`;
     case 'schedule':
       return `schedule:${run.firing}`;
+    case 'deploy':
+      return `deploy:${run.configHash}`;
     case 'manual':
       return `execution:${executionName}`;
   }
 }
 
-/** A new-account event targets only its account; absent means the whole organization. */
+const CONTACT_BUCKET_MS = 2 * 60_000;
+
+/** An account event targets only its account; absent means the whole organization. */
 function targetedAccounts(run: RunInput): readonly string[] | undefined {
   if (run.trigger === 'manual') return run.accountIds;
-  if (run.trigger === 'schedule') return undefined;
+  if (run.trigger === 'schedule' || run.trigger === 'deploy') return undefined;
   return run.accountId ? [run.accountId] : undefined;
+}
+
+// The config switch of each event trigger; a rule switched off is not deployed, and an event that arrives anyway runs nothing.
+const SWITCHES: Partial<Record<RunInput['trigger'], keyof typeof config.triggers>> = {
+  'control-tower': 'controlTower',
+  organizations: 'organizations',
+  'account-joined': 'accountJoined',
+  'account-moved': 'accountMoved',
+  'contact-changed': 'contactChanged',
+  deploy: 'deploy',
+};
+
+// The roles the put task writes as (the management role too, in the delegated topology): their events are its own.
+const writers = new Set((process.env[ENV.WRITER_ARNS] ?? '').split(',').filter(Boolean));
+
+/** Why an input starts no run, or undefined when it does. */
+function skipReason(run: RunInput): string | undefined {
+  const key = SWITCHES[run.trigger];
+  if (key && config.triggers[key] === false) return `the ${run.trigger} trigger is switched off in the configuration (triggers.${key})`;
+  if ('state' in run && run.state !== 'SUCCEEDED') return `account creation ended ${run.state}`;
+  if ('callFailed' in run && run.callFailed) return `the call failed with ${run.callFailed}, so nothing changed`;
+  if ('actor' in run && run.actor && writers.has(run.actor)) return `the enforcer's own write (${run.actor})`;
+  return undefined;
 }
 
 function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan {
@@ -67,12 +110,25 @@ async function claim(plan: RunPlan, context: Context): Promise<RunPlan> {
   }
 }
 
+/** Parses the input; a refusal fails the execution (the ExecutionsFailed alarm) and is counted in RefusedInputs. */
+function refusedCounted(input: unknown): RunInput {
+  try {
+    return parseRunInput(input);
+  } catch (error) {
+    if (error instanceof MalformedInputError) {
+      emitCountMetric(REFUSED_INPUTS_METRIC, 1);
+      logger.error('Input refused; nothing runs', { error: error.message });
+    }
+    throw error;
+  }
+}
+
 export const handler = async ({ input, executionName }: { input: unknown; executionName: string }, context: Context): Promise<RunPlan> => {
   logger.addContext(context);
-  const run = parseRunInput(input);
-  const failed = 'state' in run && run.state !== 'SUCCEEDED';
-  const plan = planOf(run, executionName, failed ? 'none' : await claimKeyOf(run, executionName));
-  const result = failed ? skipped(plan, `account creation ended ${run.state}`) : await claim(plan, context);
+  const run = refusedCounted(input);
+  const reason = skipReason(run);
+  const plan = planOf(run, executionName, reason ? 'none' : await claimKeyOf(run, executionName));
+  const result = reason ? skipped(plan, reason) : await claim(plan, context);
   logger.info('Run resolved', { runId: result.runId, trigger: result.trigger, status: result.status, reason: result.reason, dryRun: result.dryRun });
   return result;
 };

@@ -24,7 +24,8 @@ import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
-import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
+import { EnforcerTriggers } from './enforcer-triggers.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
 import { OrganizationsRead } from './organizations-read.ts';
 import { RunReporting } from './run-reporting.ts';
@@ -42,8 +43,6 @@ const SIZING: Partial<Record<TaskName, { timeout: Duration; memorySize: number }
   report: { timeout: Duration.minutes(5), memorySize: 1024 },
 };
 
-// Up to 185 attempts over 24 hours are EventBridge's defaults; a new account's event is worth less than a day.
-const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
 
 export interface AlternateContactsEnforcerProps {
   /** The validated configuration: bundled with every function, and the source of triggers, e-mails and managed types. */
@@ -92,6 +91,10 @@ export class AlternateContactsEnforcer extends Construct {
   public readonly triggerDeadLetterQueue: DeadLetterQueue;
   public readonly rules: readonly Rule[];
   public readonly schedule: Schedule;
+  /** Joined and moved accounts, hand edits, and the deploy-time run. */
+  public readonly triggers: EnforcerTriggers;
+  /** The roles the put task writes contacts as (the management role too, delegated): their events start no run. */
+  public readonly writerRoleArns: readonly string[];
   public readonly alarms: readonly Alarm[];
   /** Each run's report files and the dashboard. */
   public readonly reporting: RunReporting;
@@ -164,6 +167,16 @@ export class AlternateContactsEnforcer extends Construct {
         deadLetterQueue: this.triggerDeadLetterQueue.queue,
         ...TARGET_RETRY,
       }),
+    });
+
+    this.writerRoleArns = [this.functions['put-contacts'].role.roleArn, ...(props.managementAccountRoleArn ? [props.managementAccountRoleArn] : [])];
+    this.functions['resolve-targets'].lambda.addEnvironment(ENV.WRITER_ARNS, this.writerRoleArns.join(','));
+    this.triggers = new EnforcerTriggers(this, 'Triggers', {
+      config,
+      stateMachine: this.stateMachine,
+      eventBus: props.eventBus,
+      writerRoleArns: this.writerRoleArns,
+      deadLetterQueue: this.triggerDeadLetterQueue.queue,
     });
 
     this.alarms = [this.triggerDeadLetterQueue.alarm, ...this.createAlarms()];

@@ -5,6 +5,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+// Up to 185 attempts over 24 hours are EventBridge's defaults; an account's event is worth less than a day.
+export const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
+
 export interface DeadLetterQueueProps {
   /** What lands here, for the alarm's description. */
   readonly purpose: string;

@@ -43,7 +43,7 @@ export class OrganizationSetup extends Construct {
       });
       this.delegatedAdministrator.node.addDependency(this.trustedAccess);
     }
-    this.acknowledgeProvider();
+    acknowledgeCustomResourceProvider(this);
   }
 
   private organizationsCall(id: string, permission: string, call: Omit<AwsSdkCall, 'region'>): AwsCustomResource {
@@ -61,15 +61,15 @@ export class OrganizationSetup extends Construct {
     });
     return resource;
   }
+}
 
-  /** AwsCustomResource's provider is one singleton function per stack, outside this construct. */
-  private acknowledgeProvider(): void {
-    // SingletonFunction's construct id: 'AWS' and the uuid without dashes.
-    const provider = Stack.of(this).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`);
-    if (!provider) return;
-    Validations.of(provider).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AwsCustomResource provider is a CDK-managed singleton; it only writes its own logs.',
-    });
-  }
+/** AwsCustomResource's provider is one singleton function per stack, outside the constructs that use it. */
+export function acknowledgeCustomResourceProvider(scope: Construct): void {
+  // SingletonFunction's construct id: 'AWS' and the uuid without dashes.
+  const provider = Stack.of(scope).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`);
+  if (!provider) return;
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The AwsCustomResource provider is a CDK-managed singleton; it only writes its own logs.',
+  });
 }

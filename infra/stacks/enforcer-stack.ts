@@ -1,12 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { CfnEventBusPolicy, EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { ACCOUNT_CREATION_SOURCES } from '../constructs/account-creation-events.ts';
+import { CHANGE_EVENT_SOURCES } from '../constructs/change-events.ts';
 import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';
+import { ContactChangeForwarding, organizationForwardingStatement } from '../constructs/contact-change-forwarding.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
-import { NAMES, roleArn } from '../names.ts';
+import { eventBusArn, NAMES, roleArn } from '../names.ts';
 import type { Deployment } from '../deployment.ts';
 
 export interface EnforcerStackProps extends StackProps {
@@ -41,6 +43,7 @@ export class EnforcerStack extends Stack {
       createSlackWebhookSecret: props.createSlackWebhookSecret,
     });
     if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
+    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId);
     this.addNextSteps(config.notifications.slackWebhookSecretName);
   }
 
@@ -55,10 +58,32 @@ export class EnforcerStack extends Stack {
         principals: [new AccountPrincipal(managementAccountId)],
         actions: ['events:PutEvents'],
         resources: [bus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': ACCOUNT_CREATION_SOURCES } },
+        conditions: { StringEquals: { 'events:source': [...new Set([...ACCOUNT_CREATION_SOURCES, ...CHANGE_EVENT_SOURCES])] } },
       }),
     );
     return bus;
+  }
+
+  /**
+   * Member accounts forward their contact edits to this stack's bus. Single topology: this stack also deploys the
+   * forwarding StackSet, and the bus is the management account's default bus. Delegated: the management stack deploys it.
+   */
+  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string): void {
+    if (this.eventBus) {
+      this.eventBus.addToResourcePolicy(organizationForwardingStatement(organizationId, this.eventBus.eventBusArn));
+      return;
+    }
+    const busArn = eventBusArn(this.partition, this.account, 'default');
+    new CfnEventBusPolicy(this, 'DefaultBusOrganizationPolicy', {
+      statementId: 'ContactChangesFromOrganizationMembers',
+      eventBusName: 'default',
+      statement: organizationForwardingStatement(organizationId, busArn).toStatementJson(),
+    });
+    new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+      enforcerBusArn: busArn,
+      writerRoleArns: this.enforcer.writerRoleArns,
+      organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
+    });
   }
 
   /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */

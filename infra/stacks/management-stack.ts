@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, ownAccountArn } from '../constructs/alternate-contact-access.ts';
+import { enabledChangeEvents } from '../constructs/change-events.ts';
+import { ContactChangeForwarding } from '../constructs/contact-change-forwarding.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import type { DelegatedDeployment } from '../deployment.ts';
@@ -31,12 +33,14 @@ export class ManagementStack extends Stack {
     const { config, deployment } = props;
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'ForwardingDeadLetterQueue', {
-      purpose: 'An account-creation event forwarded to the Alternate Contacts Enforcer',
+      purpose: 'An account or contact event forwarded to the Alternate Contacts Enforcer',
     });
     const enforcerBus = EventBus.fromEventBusArn(this, 'EnforcerBus', eventBusArn(this.partition, deployment.enforcerAccountId, NAMES.eventBus));
     // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
-    this.forwardingRules = enabledAccountCreationEvents(config).map(
+    // The management role writes this account's own contacts, the put task's role the members' (in its own account).
+    const writers = [roleArn(this.partition, this.account, NAMES.managementRole), roleArn(this.partition, deployment.enforcerAccountId, NAMES.putContactsRole)];
+    this.forwardingRules = [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, writers)].map(
       (event) =>
         new Rule(this, `Forward${event.id}Rule`, {
           description: `Forward to the Alternate Contacts Enforcer: ${event.description}`,
@@ -44,6 +48,14 @@ export class ManagementStack extends Stack {
           targets: [new EventBusTarget(enforcerBus, { deadLetterQueue: this.deadLetterQueue.queue })],
         }),
     );
+
+    if (config.triggers.contactChanged) {
+      new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+        enforcerBusArn: enforcerBus.eventBusArn,
+        writerRoleArns: writers,
+        organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
+      });
+    }
 
     this.managementRole = this.createManagementRole(config, deployment);
     if (deployment.setupTrustedAccess) {

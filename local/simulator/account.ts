@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
 import { ACCOUNT_ID_PATTERN, CONTACT_TYPES, contactFields, type Contact, type ContactType } from '#shared/contacts';
+import { contactWriteEvent } from './cloudtrail.ts';
 import type { SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
@@ -95,14 +96,19 @@ export function accountService(sim: Sim): Service {
     assertReachable(account, op, call);
 
     const current = account.contacts[type];
+    const accountId = stringInput(call, 'AccountId');
+    const recorded = (write: 'PutAlternateContact' | 'DeleteAlternateContact') => {
+      sim.recordEvent(contactWriteEvent({ op: write, caller: call.caller, type, at: new Date(sim.now()), ...(accountId && { accountId }) }));
+      return {};
+    };
     if (contact) {
       account.contacts[type] = contact;
-      return {};
+      return recorded('PutAlternateContact');
     }
     if (!current) throw notFound();
     if (op === 'DeleteAlternateContact') {
       delete account.contacts[type];
-      return {};
+      return recorded('DeleteAlternateContact');
     }
     return {
       AlternateContact: { AlternateContactType: type, Name: current.name, Title: current.title, EmailAddress: current.email, PhoneNumber: current.phone },

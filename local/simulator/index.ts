@@ -22,6 +22,7 @@ import { TokenBucket } from './token-bucket.ts';
  * The service is told apart by the SigV4 credential scope, as AWS's own front ends do; signatures are not checked.
  */
 
+export { applyEvent } from './cloudtrail.ts';
 export { credentialsFor } from './credentials.ts';
 export type { SimStats } from './stats.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState } from './state.ts';
@@ -53,6 +54,10 @@ export interface Simulator {
   /** The simulator's clock: readyAt, token buckets and credentials' expiry are read against it. */
   simulatedNow(): number;
   stats(): SimStats;
+  /** The CloudTrail events of every contact write so far (aws.account PutAlternateContact/DeleteAlternateContact). */
+  events(): object[];
+  /** Temporary credentials of a session of the role, as the role's Lambda function gets them from AWS. */
+  roleSession(roleArn: string, sessionName: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -77,6 +82,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const buckets = new Map<string, TokenBucket>();
   /** Assumed-role sessions: access key id → the session's ARN. In memory only: sessions end with the server. */
   const sessions = new Map<string, string>();
+  /** The CloudTrail events of contact writes, oldest first; in memory only. */
+  const events: object[] = [];
   let url = '';
 
   // An index rebuilt whenever the account list changes length, so lookups stay O(1) at 10,000 accounts.
@@ -94,6 +101,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     now: clock,
     account,
     isReady: ({ readyAt }) => readyAt === undefined || clock() >= Date.parse(readyAt),
+    recordEvent: (event) => events.push(event),
     startSession: (accountId, arn) => {
       const credentials = temporaryCredentialsFor(accountId, sessions.size + 1);
       sessions.set(credentials.accessKeyId, arn);
@@ -203,6 +211,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     state,
     simulatedNow: clock,
     stats: () => recorder.snapshot(),
+    events: () => [...events],
+    roleSession: (roleArn, sessionName) => {
+      const [, , , , accountId = '', resource = ''] = roleArn.split(':');
+      return sim.startSession(accountId, `arn:aws:sts::${accountId}:assumed-role/${resource.split('/').at(-1)}/${sessionName}`);
+    },
     resetStats: () => recorder.reset(),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -59,6 +59,8 @@ export interface Sim {
   account(accountId: string): SimAccount | undefined;
   /** False while a just-created account is still inside its readyAt window. */
   isReady(account: SimAccount): boolean;
+  /** Records a write's CloudTrail event, as EventBridge would receive it in the caller's account. */
+  recordEvent(event: object): void;
   /** Issues temporary credentials for an assumed role and returns the session's access key id. */
   startSession(accountId: string, arn: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }

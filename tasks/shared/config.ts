@@ -90,8 +90,18 @@ export const configSchema = z
         schedule: scheduleSchema.default('cron(0 3 * * ? *)'),
         controlTower: z.boolean({ error: 'must be true or false' }).default(true),
         organizations: z.boolean({ error: 'must be true or false' }).default(true),
+        /** AccountJoinedOrganization: an invited (or created) account joined. */
+        accountJoined: z.boolean({ error: 'must be true or false' }).default(true),
+        /** MoveAccount: an account changed OU. */
+        accountMoved: z.boolean({ error: 'must be true or false' }).default(true),
+        /** PutAlternateContact and DeleteAlternateContact by anyone but the enforcer, with the member-account StackSet. */
+        contactChanged: z.boolean({ error: 'must be true or false' }).default(true),
+        /** The OUs whose member accounts forward their hand edits (the StackSet's targets); absent: every member account. */
+        contactChangedOrganizationalUnitIds: z.array(ouIdSchema).min(1, 'must list at least one OU id, or be left out for every member account').optional(),
+        /** One whole-organization run when a deploy changes the configuration. */
+        deploy: z.boolean({ error: 'must be true or false' }).default(true),
       })
-      .default({ schedule: 'cron(0 3 * * ? *)', controlTower: true, organizations: true }),
+      .default({ schedule: 'cron(0 3 * * ? *)', controlTower: true, organizations: true, accountJoined: true, accountMoved: true, contactChanged: true, deploy: true }),
     /** Accounts reconciled at once; derived from the Account API quota when absent (see maxConcurrencyFor). */
     maxConcurrency: z.int({ error: 'must be a whole number' }).min(1, 'must be 1-40').max(40, 'must be 1-40').optional(),
     notifications: z

@@ -17,6 +17,8 @@ export const ENV = {
   SLACK_SECRET_NAME: 'SLACK_WEBHOOK_SECRET_NAME',
   /** S3 bucket for each run's report files (optional: a laptop run against AWS stores none). */
   REPORT_BUCKET: 'REPORT_BUCKET_NAME',
+  /** Comma-separated role ARNs the put task writes contacts as: their own CloudTrail events start no run. */
+  WRITER_ARNS: 'ENFORCER_WRITER_ARNS',
 } as const;
 
 /** Reads a required variable at module load, so a misconfigured function fails on its first invocation. */

@@ -25,6 +25,9 @@ export interface MetricSet {
   readonly dimensions?: Readonly<Record<string, string>>;
 }
 
+/** Events and inputs refused as malformed (an AccountJoinedOrganization without its account id among them). */
+export const REFUSED_INPUTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'RefusedInputs' } as const;
+
 /**
  * Emits count metrics in the Embedded Metric Format: one structured log line, no API call.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html

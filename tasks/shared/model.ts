@@ -6,7 +6,7 @@ import type { Contact, ContactType, DesiredContacts, DesiredSources } from './co
  * parent execution only ever carries chunk numbers, never the accounts themselves.
  */
 
-export type Trigger = 'control-tower' | 'organizations' | 'schedule' | 'manual';
+export type Trigger = 'control-tower' | 'organizations' | 'account-joined' | 'account-moved' | 'contact-changed' | 'schedule' | 'deploy' | 'manual';
 
 /** resolve-targets → the rest of the run. */
 export interface RunPlan {

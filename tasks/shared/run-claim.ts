@@ -52,10 +52,14 @@ export async function releaseClaim(claimKey: string): Promise<void> {
   await persistenceStore.deleteRecord({ claimKey });
 }
 
+/** Triggers that name one account: a run of theirs that did not finish frees the claim for the next such event. */
+const ACCOUNT_TRIGGERS: ReadonlySet<RunPlan['trigger']> = new Set(['control-tower', 'organizations', 'account-joined', 'account-moved', 'contact-changed']);
+
 /**
- * A new account's run that did not finish its account frees the claim: Control Tower's second event for the account
- * may then get it done. Schedule and console runs keep theirs; the next night, or the operator, runs again anyway.
+ * An account event's run that did not finish its account frees the claim: Control Tower's second event for a new
+ * account, or the next edit of a contact, may then get it done. Schedule, deploy and console runs keep theirs; the
+ * next night, or the operator, runs again anyway.
  */
-export async function releaseUnfinishedNewAccountRun(plan: RunPlan): Promise<void> {
-  if (plan.trigger === 'control-tower' || plan.trigger === 'organizations') await releaseClaim(plan.claimKey);
+export async function releaseUnfinishedAccountRun(plan: RunPlan): Promise<void> {
+  if (ACCOUNT_TRIGGERS.has(plan.trigger)) await releaseClaim(plan.claimKey);
 }

@@ -1,17 +1,29 @@
 import { z } from 'zod';
-import { accountIdSchema } from './contacts.ts';
+import { accountIdSchema, type ContactType } from './contacts.ts';
 import { MalformedInputError } from './errors.ts';
 import { EVENT_PARSERS } from './events/index.ts';
 import { parseWith } from './events/envelope.ts';
 import { shapeProblem } from './input-shape.ts';
 
+/** An API call's CloudTrail facts that decide whether it starts a run at all. */
+interface ApiCallFacts {
+  /** The role (or user) that made the call: the enforcer's own writers start nothing. */
+  readonly actor?: string;
+  /** CloudTrail's errorCode: AWS refused the call, so nothing changed. */
+  readonly callFailed?: string;
+}
+
 /**
- * What started a run, read from the state machine's input: a new-account event, the schedule's event, or an
- * operator's console/CLI input.
+ * What started a run, read from the state machine's input: an account or contact event, the schedule's event, a
+ * deploy that changed the configuration, or an operator's console/CLI input.
  */
 export type RunInput =
   | { readonly trigger: 'control-tower' | 'organizations'; readonly state: string; readonly accountId?: string }
+  | { readonly trigger: 'account-joined'; readonly joinedMethod: string; readonly accountId: string }
+  | ({ readonly trigger: 'account-moved'; readonly accountId: string; readonly destinationParentId: string } & ApiCallFacts)
+  | ({ readonly trigger: 'contact-changed'; readonly accountId: string; readonly contactType: ContactType; readonly eventTime: string } & ApiCallFacts)
   | { readonly trigger: 'schedule'; readonly firing: string }
+  | { readonly trigger: 'deploy'; readonly configHash: string }
   | { readonly trigger: 'manual'; readonly accountIds?: readonly string[]; readonly dryRun: boolean };
 
 const MAX_ACCOUNT_IDS = 1000;

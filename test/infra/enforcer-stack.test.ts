@@ -79,9 +79,9 @@ describe('account-creation triggers', () => {
     });
   });
 
-  it('leaves out each account-creation rule the configuration switches off', () => {
+  it('leaves out each event rule the configuration switches off', () => {
     const config = exampleConfigWith((c) => {
-      c.triggers = { ...c.triggers, controlTower: false, organizations: false };
+      c.triggers = { ...c.triggers, controlTower: false, organizations: false, accountJoined: false, accountMoved: false, contactChanged: false };
     });
 
     const quiet = templateOf(buildApp({ config }), STACK_IDS.enforcer);
@@ -92,7 +92,8 @@ describe('account-creation triggers', () => {
   it('gives each rule target retries and the dead-letter queue', () => {
     const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
 
-    expect(rules).toHaveLength(2);
+    // CreateManagedAccount, CreateAccountResult, AccountJoinedOrganization, MoveAccount, the contact changes.
+    expect(rules).toHaveLength(5);
     for (const rule of rules) {
       expect(rule.Properties?.Targets).toEqual([
         expect.objectContaining({
@@ -548,7 +549,8 @@ describe('Organizations setup (single topology)', () => {
 
     const manual = templateOf(buildApp({ config }), STACK_IDS.enforcer);
 
-    manual.resourceCountIs('Custom::AWS', 0);
+    // The deploy-time run and the root lookup remain; no call changes the organization.
+    expect(JSON.stringify(manual.findResources('Custom::AWS'))).not.toMatch(/enableAWSServiceAccess|registerDelegatedAdministrator/);
   });
 });
 

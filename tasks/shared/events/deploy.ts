@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { type EventParser, parseEvent, eventSchema } from './envelope.ts';
+
+/**
+ * What the deploy-time custom resource passes to StartExecution when the configuration's hash changed
+ * (infra/constructs/enforcer-triggers.ts builds it with deployInput). Shaped as an event so that console input can
+ * never be mistaken for it.
+ */
+export const DEPLOY_SOURCE = 'alternate-contacts-enforcer.deploy';
+export const DEPLOY_DETAIL_TYPE = 'Configuration Deployed';
+
+const configHashSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in hex');
+
+const configDeployed = eventSchema({
+  source: DEPLOY_SOURCE,
+  detailType: DEPLOY_DETAIL_TYPE,
+  detail: z.strictObject({ configHash: configHashSchema }, { error: 'must be an object' }),
+});
+
+/** The execution input for a deploy whose configuration hashes to `configHash`. */
+export const deployInput = (configHash: string) => ({ source: DEPLOY_SOURCE, 'detail-type': DEPLOY_DETAIL_TYPE, detail: { configHash } });
+
+export const deployConfigurationChanged: EventParser = {
+  source: DEPLOY_SOURCE,
+  parse(input) {
+    return { trigger: 'deploy', configHash: parseEvent(configDeployed, input).detail.configHash };
+  },
+};

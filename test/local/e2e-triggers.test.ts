@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand } from '@aws-sdk/client-account';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveDesired } from '#shared/config';
+import { desiredStateHash } from '#shared/config-hash';
+import { CONTACT_TYPES, type ContactType } from '#shared/contacts';
+import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
+import { applyEvent, credentialsFor, ouPaths, type SimState } from '../../local/simulator/index.ts';
+import { contactOf, EXAMPLE_CONFIG, REFERENCE_EVENTS, sameContact, serve, startHarness } from './harness.ts';
+
+type Event = Record<string, any>;
+const sample = (file: string): Event => JSON.parse(readFileSync(join(REFERENCE_EVENTS, file), 'utf8'));
+
+/** The default organization with every account's contacts already as the configuration wants them. */
+function reconciledOrganization(): SimState {
+  const state = defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 });
+  const paths = ouPaths(state);
+  for (const account of state.accounts) {
+    const desired = resolveDesired(EXAMPLE_CONFIG, account.id, paths.get(account.id) ?? []);
+    account.contacts = Object.fromEntries(Object.entries(desired).map(([type, d]) => [type, { ...d!.contact }]));
+  }
+  return state;
+}
+
+describe('end to end: the event triggers', () => {
+  let enforcer: LocalEnforcer;
+  const desiredOf = (accountId: string, type: ContactType) => {
+    return resolveDesired(EXAMPLE_CONFIG, accountId, ouPaths(enforcer.simulator!.state).get(accountId) ?? [])[type]!.contact;
+  };
+  const isAsConfigured = (accountId: string) => CONTACT_TYPES.every((type) => sameContact(contactOf(enforcer, accountId, type), desiredOf(accountId, type)));
+  /** The accounts the Account API was called on, in organization or standalone context. */
+  const touched = () =>
+    Object.entries(enforcer.simulator!.stats().byTarget)
+      .filter(([, actions]) => Object.keys(actions).some((action) => action.startsWith('account:')))
+      .map(([accountId]) => accountId);
+  /** A person's Account API client: the member itself (standalone context) or the management account. */
+  const personIn = (accountId: string) => new AccountClient({ endpoint: enforcer.simulator!.url, region: 'us-east-1', credentials: credentialsFor(accountId) });
+  const run = async (input: unknown) => {
+    const execution = await enforcer.run(input);
+    expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+    return execution.output as Event;
+  };
+  const lastEvent = () => enforcer.simulator!.events().at(-1) as Event;
+  const member = () => enforcer.simulator!.state.accounts.find((account) => account.parentId !== 'r-ab12' && account.id !== SANDBOX_ACCOUNT_ID && account.status === 'ACTIVE' && account.parentId.startsWith('ou-ab12-pr'))!;
+
+  beforeAll(async () => {
+    enforcer = await startHarness({ organization: reconciledOrganization() });
+  });
+  afterAll(() => enforcer.close());
+  beforeEach(() => serve(enforcer, reconciledOrganization()));
+
+  it('reconciles an invited account when it joins, and only that account', async () => {
+    const joined = sample('orgs-account-joined-organization.json');
+    joined.detail.serviceEventDetails.accountId = '777700000001';
+    applyEvent(enforcer.simulator!.state, joined);
+
+    const report = await run(joined);
+
+    expect(report).toMatchObject({ trigger: 'account-joined', accountsProcessed: 1, accountsFailed: 0 });
+    expect(isAsConfigured('777700000001')).toBe(true);
+    expect(touched()).toEqual(['777700000001']);
+  });
+
+  it('applies the Workloads OPERATIONS override to an account moved into Workloads', async () => {
+    const moved = sample('orgs-move-account.json');
+    const before = contactOf(enforcer, SANDBOX_ACCOUNT_ID, 'OPERATIONS');
+    applyEvent(enforcer.simulator!.state, moved);
+
+    const report = await run(moved);
+
+    expect(report).toMatchObject({ trigger: 'account-moved', accountsProcessed: 1, accountsFailed: 0 });
+    expect(contactOf(enforcer, SANDBOX_ACCOUNT_ID, 'OPERATIONS')).toMatchObject({ name: 'Workloads On-Call', email: 'workloads-oncall@example.com' });
+    expect(before?.name).not.toBe('Workloads On-Call');
+    expect(moved.detail.requestParameters.destinationParentId).toBe(WORKLOADS_OU_ID);
+  });
+
+  it('reverts a hand edit of a member\'s SECURITY contact, touching only that account', async () => {
+    const { id } = member();
+    await personIn(id).send(new PutAlternateContactCommand({ AlternateContactType: 'SECURITY', Name: 'Sam Dev', Title: 'Developer', EmailAddress: 'sam@example.org', PhoneNumber: '+1 555 0111' }));
+    const edit = lastEvent();
+    enforcer.simulator!.resetStats();
+
+    const report = await run(edit);
+
+    expect(edit).toMatchObject({ account: id, detail: { eventName: 'PutAlternateContact', requestParameters: { alternateContactType: 'SECURITY' } } });
+    expect(report).toMatchObject({ trigger: 'contact-changed', accountsProcessed: 1, accountsFailed: 0 });
+    expect(sameContact(contactOf(enforcer, id, 'SECURITY'), desiredOf(id, 'SECURITY'))).toBe(true);
+    expect(touched()).toEqual([id]);
+  });
+
+  it('restores a contact deleted by hand from the management account, in organization context', async () => {
+    const { id } = member();
+    await personIn(MANAGEMENT_ACCOUNT_ID).send(new DeleteAlternateContactCommand({ AccountId: id, AlternateContactType: 'OPERATIONS' }));
+    const deletion = lastEvent();
+
+    await run(deletion);
+
+    expect(deletion).toMatchObject({ account: MANAGEMENT_ACCOUNT_ID, detail: { requestParameters: { accountId: id } } });
+    expect(sameContact(contactOf(enforcer, id, 'OPERATIONS'), desiredOf(id, 'OPERATIONS'))).toBe(true);
+  });
+
+  it('starts nothing for the enforcer\'s own write', async () => {
+    const { id } = member();
+    await personIn(id).send(new DeleteAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
+    await run(lastEvent());
+    const own = lastEvent();
+    enforcer.simulator!.resetStats();
+
+    const output = await run(own);
+
+    expect(own.detail.requestParameters).toMatchObject({ accountId: id, alternateContactType: 'SECURITY' });
+    expect(output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining("the enforcer's own write") } });
+    expect(touched()).toEqual([]);
+  });
+
+  it('makes a burst of three edits to one account, across a claim bucket\'s boundary, at most two runs', async () => {
+    const { id } = member();
+    const person = personIn(id);
+    const burst: Event[] = [];
+    for (const type of CONTACT_TYPES) {
+      await person.send(new PutAlternateContactCommand({ AlternateContactType: type, Name: 'Sam Dev', Title: 'Developer', EmailAddress: 'sam@example.org', PhoneNumber: '+1 555 0111' }));
+      burst.push(lastEvent());
+    }
+    // Within one minute, the middle edit at a 2-minute boundary: the worst case for the bucketed claim.
+    burst.forEach((event, i) => (event.detail.eventTime = new Date(Date.UTC(2026, 10, 22, 10, 41, 40) + i * 25_000).toISOString()));
+
+    const outputs = [];
+    for (const event of burst) outputs.push(await run(event));
+
+    expect(outputs.filter((output) => output.trigger === 'contact-changed').length).toBe(2);
+    // BILLING is fill-missing in the example configuration: a contact someone set is theirs to keep.
+    expect(sameContact(contactOf(enforcer, id, 'SECURITY'), desiredOf(id, 'SECURITY'))).toBe(true);
+    expect(sameContact(contactOf(enforcer, id, 'OPERATIONS'), desiredOf(id, 'OPERATIONS'))).toBe(true);
+  });
+
+  it('runs the whole organization once for a changed configuration, and nothing for the same one deployed again', async () => {
+    const deploy = deployInput(desiredStateHash(EXAMPLE_CONFIG));
+    // A few accounts keep the test cheap; the run still lists the whole organization.
+    const small = reconciledOrganization();
+    small.accounts = small.accounts.slice(0, 6);
+    await serve(enforcer, small);
+
+    const first = await run(deploy);
+    const again = await run(deploy);
+
+    expect(first).toMatchObject({ trigger: 'deploy', accountsFailed: 0 });
+    expect(first.accountsProcessed).toBe(small.accounts.filter((account) => account.status === 'ACTIVE').length);
+    expect(again).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('duplicate of run') } });
+  });
+});
