@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { isExcluded, loadConfig, resolveDesired } from '#shared/config';
+import { deletableTypes, isExcluded, loadConfig, resolveDesired } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
-import { maxConcurrencyFor } from '#shared/pacing';
+import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
 import { writeChunks } from '#shared/run-table';
 
@@ -13,7 +13,8 @@ const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
 const CHUNK_SIZE = 10;
 // An account that joined within the hour may still answer AccessDenied while AWS finishes setting it up.
 const RECENTLY_JOINED_MS = 60 * 60_000;
-const maxConcurrency = maxConcurrencyFor(Object.keys(config.contacts).length, ['GetAlternateContact', 'PutAlternateContact'], config.maxConcurrency);
+const operations: AccountOperation[] = ['GetAlternateContact', 'PutAlternateContact', ...(deletableTypes(config).length > 0 ? ['DeleteAlternateContact' as const] : [])];
+const maxConcurrency = maxConcurrencyFor(Object.keys(config.contacts).length, operations, config.maxConcurrency);
 
 /** The management account cannot name itself in AccountId and the enforcer's own account needs no AccountId. */
 function callContext(accountId: string, managementId: string): CallContext {

@@ -23,7 +23,7 @@ import { FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
 import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
-import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
+import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn, writeStatements } from './alternate-contact-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
 import { OrganizationsRead } from './organizations-read.ts';
@@ -279,11 +279,11 @@ export class AlternateContactsEnforcer extends Construct {
     const types = managedContactTypes(props.config);
     const resources = [memberAccountsArn(stack.partition, props.managementAccountId, props.organizationId), ownAccountArn(stack.partition, stack.account)];
     const callers = [
-      [this.functions['get-contacts'], 'account:GetAlternateContact'],
-      [this.functions['put-contacts'], 'account:PutAlternateContact'],
+      [this.functions['get-contacts'], [alternateContactStatement('account:GetAlternateContact', resources, types)]],
+      [this.functions['put-contacts'], writeStatements(props.config, resources)],
     ] as const;
-    for (const [caller, action] of callers) {
-      caller.role.addToPrincipalPolicy(alternateContactStatement(action, resources, types));
+    for (const [caller, statements] of callers) {
+      for (const statement of statements) caller.role.addToPrincipalPolicy(statement);
       if (props.managementAccountRoleArn) {
         caller.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [props.managementAccountRoleArn] }));
       }

@@ -5,7 +5,7 @@ import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
-import { alternateContactStatement, managedContactTypes, ownAccountArn } from '../constructs/alternate-contact-access.ts';
+import { alternateContactStatement, managedContactTypes, ownAccountArn, writeStatements } from '../constructs/alternate-contact-access.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import type { DelegatedDeployment } from '../deployment.ts';
@@ -64,7 +64,7 @@ export class ManagementStack extends Stack {
     const resources = [ownAccountArn(this.partition, this.account)];
     const types = managedContactTypes(config);
     role.addToPrincipalPolicy(alternateContactStatement('account:GetAlternateContact', resources, types));
-    role.addToPrincipalPolicy(alternateContactStatement('account:PutAlternateContact', resources, types));
+    for (const statement of writeStatements(config, resources)) role.addToPrincipalPolicy(statement);
     return role;
   }
 }

@@ -3,6 +3,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocume
 import { z } from 'zod';
 import {
   accountIdSchema,
+  type Contact,
   CONTACT_TYPES,
   contactFields,
   type ContactType,
@@ -10,6 +11,7 @@ import {
   type DesiredContacts,
   ouIdSchema,
   POLICIES,
+  type Policy,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
 import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
@@ -17,14 +19,31 @@ import { scheduleProblem } from './schedule.ts';
 
 const policySchema = z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` });
 
-const managedContactSchema = z.strictObject({ ...contactFields, policy: policySchema.default('enforce') });
-const contactOverrideSchema = z.strictObject({
+const FIELD_NAMES = ['name', 'title', 'email', 'phone'] as const;
+const optionalFields = {
   name: contactFields.name.optional(),
   title: contactFields.title.optional(),
   email: contactFields.email.optional(),
   phone: contactFields.phone.optional(),
-  policy: policySchema.optional(),
+};
+
+/** A deleted contact has no fields: a field given with `delete` would be silently dropped, so it is refused. */
+function refuseFieldsWithDelete(contact: Partial<Record<(typeof FIELD_NAMES)[number], unknown>> & { policy?: string }, ctx: z.RefinementCtx): void {
+  if (contact.policy !== 'delete') return;
+  for (const field of FIELD_NAMES) {
+    if (contact[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'must not be given with policy delete: a deleted contact has no fields' });
+  }
+}
+
+/** The default per type: all four fields, except under `delete`, which takes none. */
+const managedContactSchema = z.strictObject({ ...optionalFields, policy: policySchema.default('enforce') }).superRefine((contact, ctx) => {
+  refuseFieldsWithDelete(contact, ctx);
+  if (contact.policy === 'delete') return;
+  for (const field of FIELD_NAMES) {
+    if (contact[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `must be a string: policy ${contact.policy} needs name, title, email and phone` });
+  }
 });
+const contactOverrideSchema = z.strictObject({ ...optionalFields, policy: policySchema.optional() }).superRefine(refuseFieldsWithDelete);
 
 const perType = <T extends z.ZodType>(schema: T) =>
   z.strictObject(Object.fromEntries(CONTACT_TYPES.map((type) => [type, schema.optional()])) as Record<ContactType, z.ZodOptional<T>>);
@@ -117,10 +136,9 @@ export const configSchema = z
     ] as const;
     for (const [root, kind, entries] of overrideSets) {
       for (const [id, override] of Object.entries(entries)) {
-        for (const type of Object.keys(override) as ContactType[]) {
-          if (!config.contacts[type]) {
-            ctx.addIssue({ code: 'custom', path: [root, kind, id, type], message: `overrides a type that contacts does not manage; add contacts.${type} first` });
-          }
+        for (const [type, fields] of Object.entries(override) as [ContactType, ContactOverride][]) {
+          const problem = overrideProblem(config.contacts[type]?.policy, type, fields);
+          if (problem) ctx.addIssue({ code: 'custom', path: [root, kind, id, type, ...problem.path], message: problem.message });
         }
       }
     }
@@ -136,6 +154,27 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['deployment', 'enforcerAccountId'], message: 'applies to the delegated topology only' });
     }
   });
+
+type ContactOverride = z.infer<typeof contactOverrideSchema>;
+
+/**
+ * What is wrong with one override of one type, given the type's default policy. Under a `delete` default the layers
+ * below have no fields to fill in, so an override that turns the type back on gives all four, and one that gives
+ * fields must say which policy they are for: every account then resolves to a whole contact or to none.
+ */
+function overrideProblem(basePolicy: Policy | undefined, type: ContactType, override: ContactOverride): { path: string[]; message: string } | undefined {
+  if (!basePolicy) return { path: [], message: `overrides a type that contacts does not manage; add contacts.${type} first` };
+  if (basePolicy !== 'delete') return undefined;
+  const given = FIELD_NAMES.filter((field) => override[field] !== undefined);
+  if (given.length > 0 && override.policy === undefined) {
+    return { path: ['policy'], message: `is required with fields, since contacts.${type}.policy is delete; set enforce or fill-missing` };
+  }
+  const missing = FIELD_NAMES.filter((field) => override[field] === undefined);
+  if ((override.policy === 'enforce' || override.policy === 'fill-missing') && missing.length > 0) {
+    return { path: [missing[0]!], message: `must be a string: contacts.${type}.policy is delete, so policy ${override.policy} here needs name, title, email and phone` };
+  }
+  return undefined;
+}
 
 export type EnforcerConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -237,12 +276,26 @@ export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath
   for (const type of CONTACT_TYPES) {
     const base = config.contacts[type];
     if (!base) continue;
-    const merged = Object.assign({}, base, ...layers.map((layer) => layer?.[type] ?? {}));
+    const merged = Object.assign({}, base, ...layers.map((layer) => layer?.[type] ?? {})) as ContactOverride & { policy: Policy };
     if (merged.policy === 'ignore') continue;
-    const { policy, ...contact } = merged;
-    desired[type] = { contact, policy };
+    desired[type] = merged.policy === 'delete' ? { policy: 'delete' } : { policy: merged.policy, contact: wholeContact(merged, type) };
   }
   return desired;
+}
+
+/** The load-time rules (overrideProblem) guarantee every field; this says so to the type checker, and loudly if not. */
+function wholeContact(merged: ContactOverride, type: ContactType): Contact {
+  const { name, title, email, phone } = merged;
+  if (name === undefined || title === undefined || email === undefined || phone === undefined) throw new Error(`${type} resolved without all its fields`);
+  return { name, title, email, phone };
+}
+
+/** The types some account may resolve to `delete`: the default or any override says so. Only these may be deleted (IAM). */
+export function deletableTypes(config: EnforcerConfig): ContactType[] {
+  const overrides = [...Object.values(config.overrides.organizationalUnits), ...Object.values(config.overrides.accounts)];
+  return CONTACT_TYPES.filter(
+    (type) => config.contacts[type] && (config.contacts[type].policy === 'delete' || overrides.some((override) => override[type]?.policy === 'delete')),
+  );
 }
 
 /** True when the account, or any OU above it, is excluded: such an account is never called at all. */

@@ -5,11 +5,12 @@ import { pathText } from './input-shape.ts';
 export const CONTACT_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'] as const;
 export type ContactType = (typeof CONTACT_TYPES)[number];
 
-export const POLICIES = ['enforce', 'fill-missing', 'ignore'] as const;
+export const POLICIES = ['enforce', 'fill-missing', 'ignore', 'delete'] as const;
 /**
  * - `enforce`: set when missing, correct when different.
  * - `fill-missing`: set only when missing; an existing, different contact is left alone.
  * - `ignore`: never read, never written.
+ * - `delete`: removed where it is set; a missing contact is already right. It has no fields.
  */
 export type Policy = (typeof POLICIES)[number];
 
@@ -56,12 +57,14 @@ export type Contact = z.infer<typeof contactSchema>;
 export const accountIdSchema = z.string({ error: 'must be a string' }).regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit account id');
 export const ouIdSchema = z.string({ error: 'must be a string' }).regex(OU_ID_PATTERN, 'must be an OU id like ou-ab12-cd34ef56');
 
-/** What one account should have for one type, after defaults and overrides. */
-export interface DesiredContact {
-  readonly contact: Contact;
-  readonly policy: Policy;
-}
+/** What one account should have for one type, after defaults and overrides (`ignore` types are left out). */
+export type DesiredContact =
+  | { readonly policy: 'enforce' | 'fill-missing'; readonly contact: Contact }
+  | { readonly policy: 'delete' };
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
+
+/** The contact a desired type should hold: none under `delete`. */
+export const contactOf = (wanted: DesiredContact | undefined): Contact | undefined => (wanted && 'contact' in wanted ? wanted.contact : undefined);
 
 /**
  * Renders zod issues as one line per problem, `path: rule`. An unknown key is named as the path itself (with its own

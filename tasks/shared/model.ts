@@ -92,7 +92,11 @@ export type CurrentContact =
   | { readonly status: 'ERROR'; readonly error: string };
 export type CurrentContacts = Partial<Record<ContactType, CurrentContact>>;
 
-export type Action = 'ASSIGN' | 'UPDATE' | 'UNCHANGED' | 'SKIP' | 'FAILED';
+export type Action = 'ASSIGN' | 'UPDATE' | 'DELETE' | 'UNCHANGED' | 'SKIP' | 'FAILED';
+/** The actions that call the Account API to change a contact: the ones put-contacts carries out. */
+export const WRITE_ACTIONS = ['ASSIGN', 'UPDATE', 'DELETE'] as const satisfies readonly Action[];
+export type WriteAction = (typeof WRITE_ACTIONS)[number];
+export const isWrite = (action: Action): action is WriteAction => (WRITE_ACTIONS as readonly Action[]).includes(action);
 export interface TypeComparison {
   readonly action: Action;
   /** The fields that differ, for UPDATE (and for SKIP under fill-missing). */
@@ -103,7 +107,7 @@ export type Comparison = Partial<Record<ContactType, TypeComparison>>;
 
 export interface ComparisonResult {
   readonly actions: Comparison;
-  /** True when at least one type is ASSIGN or UPDATE: the Choice state's test. */
+  /** True when at least one type is ASSIGN, UPDATE or DELETE: the Choice state's test. */
   readonly pending: boolean;
 }
 
@@ -125,6 +129,7 @@ export interface AccountResult {
 export interface TypeCounts {
   assigned: number;
   updated: number;
+  deleted: number;
   unchanged: number;
   skipped: number;
   failed: number;
@@ -139,7 +144,7 @@ export interface Report {
   readonly accountsFailed: number;
   readonly excluded: number;
   readonly counts: Partial<Record<ContactType, TypeCounts>>;
-  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: 'ASSIGN' | 'UPDATE'; fields?: readonly string[]; applied: boolean }[];
+  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: WriteAction; fields?: readonly string[]; applied: boolean }[];
   readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
   /** Accounts found but not reconciled, each with its reason (a SUSPENDED or PENDING_CLOSURE account, ...). */
   readonly skippedAccounts: readonly SkippedAccount[];
