@@ -47,20 +47,52 @@ function chunked(targets: readonly TargetAccount[]): TargetAccount[][] {
 // The state payload carries at most this many skipped accounts; the count covers them all.
 const MAX_SKIPPED_LISTED = 100;
 
-/** Only ACTIVE accounts can be reconciled; any other state is reported with the account, never dropped silently. */
+/**
+ * Only ACTIVE accounts can be reconciled; any other state is reported with the account, never dropped silently.
+ * SUSPENDED, PENDING_CLOSURE and CLOSED accounts are never called: the Account API cannot change them.
+ */
 const skippedFor = (account: OrganizationAccount): SkippedAccount => ({
   accountId: account.id,
   accountName: account.name,
-  reason: `account is ${account.state}, not ACTIVE`,
+  reason:
+    account.state === PENDING_ACTIVATION
+      ? 'account is PENDING_ACTIVATION: not ready yet (sign-up not finished); its next event or the nightly run reconciles it'
+      : `account is ${account.state}, not ACTIVE`,
 });
+
+// An account whose sign-up is not finished. A run started by its creation waits for it, within this budget and the
+// function's own time: sign-up usually completes in minutes.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html
+const PENDING_ACTIVATION = 'PENDING_ACTIVATION';
+const ACTIVATION_WAIT = { budgetMs: 5 * 60_000, firstPauseMs: 5_000, maxPauseMs: 30_000, returnMarginMs: 60_000 };
+
+/**
+ * The named accounts again, after waiting for those still PENDING_ACTIVATION to become ACTIVE (DescribeAccount, with
+ * backoff). Only a run for named accounts waits: a whole-organization run leaves a pending account to the next one.
+ */
+async function awaitActivation(found: OrganizationAccount[], remainingMs: () => number): Promise<OrganizationAccount[]> {
+  const deadline = Date.now() + Math.min(ACTIVATION_WAIT.budgetMs, remainingMs() - ACTIVATION_WAIT.returnMarginMs);
+  let accounts = found;
+  for (let pause = ACTIVATION_WAIT.firstPauseMs; ; pause = Math.min(pause * 2, ACTIVATION_WAIT.maxPauseMs)) {
+    const pending = accounts.filter((account) => account.state === PENDING_ACTIVATION);
+    if (pending.length === 0 || Date.now() + pause > deadline) return accounts;
+    // The global timer: a local run scales it with its simulated clock (local/clock.ts).
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    const again = new Map((await describeAccounts(pending.map((account) => account.id))).map((account) => [account.id, account]));
+    accounts = accounts.map((account) => again.get(account.id) ?? account);
+  }
+}
 
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
-  const found = plan.accountIds ? await describeAccounts(plan.accountIds) : await listOrganizationAccounts();
+  const found = plan.accountIds
+    ? await awaitActivation(await describeAccounts(plan.accountIds), () => context.getRemainingTimeInMillis())
+    : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
   const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath));
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
+  const notReady = found.filter((account) => account.state === PENDING_ACTIVATION && !isExcluded(config, account.id, account.ouPath)).length;
   const now = Date.now();
   const targets = included.map((account) => toTarget(account, managementId, now));
 
@@ -76,5 +108,6 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
     chunks: chunks.map((_, chunk) => chunk),
     maxConcurrency,
     ...(skipped.length > 0 && { skippedAccounts: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length }),
+    ...(notReady > 0 && { notReadyCount: notReady }),
   };
 };

@@ -48,7 +48,8 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
   const summary = buildReport({ plan, work, chunks, results, ...(mapError && { mapError }) });
 
-  if (summary.accountsFailed > 0) await releaseUnfinishedNewAccountRun(plan);
+  // A new account that failed, or was not active yet, must be done by its next event: its claim is released.
+  if (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0) await releaseUnfinishedNewAccountRun(plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
   const report: Report = { ...summary, delivery: await deliver(summary) };

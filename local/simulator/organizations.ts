@@ -32,6 +32,14 @@ function page<T>(items: readonly T[], call: Call, key: string): Record<string, u
   return { [key]: items.slice(start, end), NextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
 }
 
+const LEGACY_STATUS: Record<SimAccount['status'], string> = {
+  PENDING_ACTIVATION: 'ACTIVE',
+  ACTIVE: 'ACTIVE',
+  SUSPENDED: 'SUSPENDED',
+  PENDING_CLOSURE: 'PENDING_CLOSURE',
+  CLOSED: 'SUSPENDED',
+};
+
 export function organizationsService(sim: Sim): Service {
   const { state } = sim;
   const arn = (kind: string, id: string) => `arn:aws:organizations::${state.managementAccountId}:${kind}/${state.organizationId}/${id}`;
@@ -40,8 +48,10 @@ export function organizationsService(sim: Sim): Service {
     Arn: arn('account', account.id),
     Email: account.email,
     Name: account.name,
-    Status: account.status,
-    State: account.status,
+    // The deprecated Status knows only ACTIVE, SUSPENDED and PENDING_CLOSURE; State has the whole life cycle.
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
+    Status: LEGACY_STATUS[sim.stateOf(account)],
+    State: sim.stateOf(account),
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: Date.parse(account.joinedAt) / 1000,
   });

@@ -57,6 +57,8 @@ export interface Sim {
   url(): string;
   now(): number;
   account(accountId: string): SimAccount | undefined;
+  /** The account's State now: a PENDING_ACTIVATION account turns ACTIVE at its activatesAt. */
+  stateOf(account: SimAccount): SimAccount['status'];
   /** False while a just-created account is still inside its readyAt window. */
   isReady(account: SimAccount): boolean;
   /** Issues temporary credentials for an assumed role and returns the session's access key id. */

@@ -69,6 +69,8 @@ export interface WorkList {
   readonly skippedAccounts?: readonly SkippedAccount[];
   /** How many accounts were skipped in all, listed or not. */
   readonly skippedCount?: number;
+  /** Of those, the accounts skipped as not ready yet (PENDING_ACTIVATION): a new account's claim is then released. */
+  readonly notReadyCount?: number;
 }
 
 /** The Map state's ItemSelector output: one child execution's input. */
