@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { deletableTypes, isExcluded, loadConfig, resolveDesired } from '#shared/config';
+import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, usesTags } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
-import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
+import { accountTags, describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
 import { writeChunks } from '#shared/run-table';
@@ -23,12 +23,12 @@ function callContext(accountId: string, managementId: string): CallContext {
   return 'organization';
 }
 
-function toTarget(account: OrganizationAccount, managementId: string, now: number): TargetAccount {
+function toTarget(account: OrganizationAccount, tags: AccountTags, managementId: string, now: number): TargetAccount {
   return {
     id: account.id,
     name: account.name,
     context: callContext(account.id, managementId),
-    desired: resolveDesired(config, account.id, account.ouPath),
+    desired: resolveDesired(config, account.id, account.ouPath, tags),
     recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
   };
 }
@@ -90,11 +90,16 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
     ? await awaitActivation(await describeAccounts(plan.accountIds), () => context.getRemainingTimeInMillis())
     : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
-  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath));
+  // Tags only when the configuration uses them, and only of the accounts that id and OU exclusions leave in.
+  const tagged = usesTags(config)
+    ? await accountTags(active.filter((account) => !isExcluded(config, account.id, account.ouPath)).map((account) => account.id))
+    : new Map<string, AccountTags>();
+  const tagsOf = (account: OrganizationAccount) => tagged.get(account.id) ?? {};
+  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath, tagsOf(account)));
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
   const notReady = found.filter((account) => account.state === PENDING_ACTIVATION && !isExcluded(config, account.id, account.ouPath)).length;
   const now = Date.now();
-  const targets = included.map((account) => toTarget(account, managementId, now));
+  const targets = included.map((account) => toTarget(account, tagsOf(account), managementId, now));
 
   const chunks = chunked(targets);
   await writeChunks(plan.runId, chunks);

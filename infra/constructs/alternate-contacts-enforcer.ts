@@ -17,7 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EnforcerConfig } from '#shared/config';
+import { type EnforcerConfig, usesTags } from '#shared/config';
 import { ENV } from '#shared/env';
 import { FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
 import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
@@ -269,6 +269,8 @@ export class AlternateContactsEnforcer extends Construct {
         'organizations:ListOrganizationalUnitsForParent',
         'organizations:ListAccountsForParent',
         'organizations:ListParents',
+        // Account tags, read only when the configuration uses them (exclusions, overrides or values by tag).
+        ...(usesTags(props.config) ? (['organizations:ListTagsForResource'] as const) : []),
       ],
     });
     new OrganizationsRead(this, 'ParentLookup', { ...organization, role: this.functions['resolve-targets'].role, actions: ['organizations:ListParents'] });

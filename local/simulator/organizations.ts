@@ -159,6 +159,14 @@ export function organizationsService(sim: Sim): Service {
       if (!policy) throw new SimError('PolicyNotFoundException', 'We can\'t find a policy with the PolicyId that you specified.');
       return { Policy: { PolicySummary: describePolicySummary(policy), Content: policy.content } };
     },
+    // Tags are stored per account; roots, OUs and policies answer none.
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTagsForResource.html
+    ListTagsForResource: (call) => {
+      const resourceId = requiredInput(call, 'ResourceId');
+      const account = sim.account(resourceId);
+      if (!account && !isTarget(resourceId)) throw new SimError('TargetNotFoundException', 'We can\'t find a root, OU, account, or policy with the TargetId that you specified.');
+      return page(Object.entries(account?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })), call, 'Tags');
+    },
     ListParents: (call) => {
       const childId = requiredInput(call, 'ChildId');
       const parentId = sim.account(childId)?.parentId ?? state.organizationalUnits.find((ou) => ou.id === childId)?.parentId;
@@ -170,7 +178,7 @@ export function organizationsService(sim: Sim): Service {
 
   return {
     protocol: 'awsJson1_1',
-    targetOf: (op, call) => stringInput(call, op === 'ListParents' ? 'ChildId' : 'AccountId'),
+    targetOf: (op, call) => stringInput(call, op === 'ListParents' ? 'ChildId' : op === 'ListTagsForResource' ? 'ResourceId' : 'AccountId'),
     quotaOf: () => QUOTA,
     handle: (op, call) => {
       const operation = operations[op];

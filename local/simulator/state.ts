@@ -32,6 +32,8 @@ const simAccountSchema = z.strictObject({
   readyAt: timeSchema.optional(),
   /** Set: every Account API call on this account is AccessDenied with this reason, e.g. "explicit deny in a service control policy". */
   deny: z.string().optional(),
+  /** Organizations tags, key to value (ListTagsForResource). */
+  tags: z.record(z.string(), z.string()).optional(),
   /** Stored exactly as written (AWS keeps surrounding whitespace). */
   contacts: z.partialRecord(z.enum(CONTACT_TYPES), contactSchema).default({}),
 });

@@ -12,6 +12,7 @@ export function differingFields(desired: Contact, current: Contact): (keyof Cont
 }
 
 function compareType(wanted: DesiredContact, current: CurrentContact | undefined): TypeComparison {
+  if ('problem' in wanted) return { action: 'FAILED', reason: wanted.problem };
   if (!current) return { action: 'FAILED', reason: 'the current contact was not read' };
   if (current.status === 'ERROR') return { action: 'FAILED', reason: current.error };
   // Delete only what is set: a missing contact already is what `delete` wants, so it costs no call.
