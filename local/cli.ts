@@ -189,6 +189,8 @@ function explain(run: RunInput): string {
     case 'control-tower':
     case 'organizations':
       return `${run.trigger === 'control-tower' ? 'Control Tower CreateManagedAccount' : 'Organizations CreateAccountResult'} event, state ${run.state}: ${run.accountId ? `account ${run.accountId}` : 'no account to reconcile'}`;
+    case 'tag-change':
+      return `Organizations tag change on ${run.resourceId}: ${run.accountId ? `account ${run.accountId}` : 'not an account, nothing to reconcile'}`;
   }
 }
 

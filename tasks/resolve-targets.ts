@@ -30,6 +30,9 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
       return `schedule:${run.firing}`;
     case 'manual':
       return `execution:${executionName}`;
+    // One tag change: EventBridge keeps an event's CloudTrail eventID on every delivery of it.
+    case 'tag-change':
+      return `tags:${run.eventId}`;
   }
 }
 
@@ -71,8 +74,13 @@ export const handler = async ({ input, executionName }: { input: unknown; execut
   logger.addContext(context);
   const run = parseRunInput(input);
   const failed = 'state' in run && run.state !== 'SUCCEEDED';
-  const plan = planOf(run, executionName, failed ? 'none' : await claimKeyOf(run, executionName));
-  const result = failed ? skipped(plan, `account creation ended ${run.state}`) : await claim(plan, context);
+  const notAnAccount = run.trigger === 'tag-change' && !run.accountId;
+  const plan = planOf(run, executionName, failed || notAnAccount ? 'none' : await claimKeyOf(run, executionName));
+  const result = failed
+    ? skipped(plan, `account creation ended ${run.state}`)
+    : notAnAccount
+      ? skipped(plan, `tags changed on ${run.resourceId}, not an account: no account's contacts depend on them`)
+      : await claim(plan, context);
   logger.info('Run resolved', { runId: result.runId, trigger: result.trigger, status: result.status, reason: result.reason, dryRun: result.dryRun });
   return result;
 };

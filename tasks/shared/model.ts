@@ -6,7 +6,7 @@ import type { Contact, ContactType, DesiredContacts } from './contacts.ts';
  * parent execution only ever carries chunk numbers, never the accounts themselves.
  */
 
-export type Trigger = 'control-tower' | 'organizations' | 'schedule' | 'manual';
+export type Trigger = 'control-tower' | 'organizations' | 'schedule' | 'manual' | 'tag-change';
 
 /** resolve-targets → the rest of the run. */
 export interface RunPlan {

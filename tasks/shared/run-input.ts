@@ -12,6 +12,8 @@ import { shapeProblem } from './input-shape.ts';
 export type RunInput =
   | { readonly trigger: 'control-tower' | 'organizations'; readonly state: string; readonly accountId?: string }
   | { readonly trigger: 'schedule'; readonly firing: string }
+  /** Organizations TagResource or UntagResource: `accountId` when the resource is an account, absent for a root, OU or policy. */
+  | { readonly trigger: 'tag-change'; readonly eventId: string; readonly resourceId: string; readonly accountId?: string }
   | { readonly trigger: 'manual'; readonly accountIds?: readonly string[]; readonly dryRun: boolean };
 
 const MAX_ACCOUNT_IDS = 1000;

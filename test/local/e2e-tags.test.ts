@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
-import { defaultOrganization, WORKLOADS_OU_ID } from '../../local/scenario.ts';
+import { defaultOrganization, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import { ouPaths } from '../../local/simulator/index.ts';
-import { calls, contactOf, EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
+import { calls, contactOf, EXAMPLE_CONFIG, reconcile, REFERENCE_EVENTS, serve, startHarness } from './harness.ts';
+
+const tagEvent = () => JSON.parse(readFileSync(join(REFERENCE_EVENTS, 'orgs-tag-resource-account.json'), 'utf8'));
 
 const EMAIL_TAG = 'alternate-contacts:operations-email';
 
@@ -49,5 +53,24 @@ describe('account tags, end to end', () => {
     const stats = enforcer.simulator!.stats();
     expect(Object.keys(stats.byTarget[unmanaged!.id] ?? {}).filter((action) => action.startsWith('account:'))).toEqual([]);
     expect(calls(enforcer, 'organizations:ListTagsForResource')).toBeGreaterThan(0);
+  });
+  it('reconciles exactly the tagged account on the TagResource sample, once per event, and ignores an OU tag change', async () => {
+    await serve(enforcer, organization);
+    const sample = tagEvent();
+    const sandbox = enforcer.simulator!.state.accounts.find((a) => a.id === SANDBOX_ACCOUNT_ID)!;
+    for (const { key, value } of sample.detail.requestParameters.tags) sandbox.tags = { ...sandbox.tags, [key]: value };
+
+    const report = await reconcile(enforcer, sample);
+
+    expect(report).toMatchObject({ trigger: 'tag-change', accountsProcessed: 1, accountsFailed: 0 });
+    const touched = Object.entries(enforcer.simulator!.stats().byTarget).filter(([, actions]) => Object.keys(actions).some((a) => a.startsWith('account:')));
+    expect(touched.map(([id]) => id)).toEqual([SANDBOX_ACCOUNT_ID]);
+
+    const again = await enforcer.run(sample);
+    expect(again.output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringMatching(/^duplicate of run/) } });
+
+    const onOu = { ...sample, id: 'another', detail: { ...sample.detail, eventID: 'another', requestParameters: { resourceId: WORKLOADS_OU_ID, tags: [] } } };
+    const ignored = await enforcer.run(onOu);
+    expect(ignored.output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('not an account') } });
   });
 });

@@ -2,8 +2,9 @@ import { controlTowerCreateManagedAccount } from './control-tower.ts';
 import type { EventParser } from './envelope.ts';
 import { organizationsCreateAccountResult } from './organizations.ts';
 import { schedulerScheduledEvent } from './scheduler.ts';
+import { organizationsTagResource, organizationsUntagResource } from './tags.ts';
 
 /** Every event the enforcer reacts to. A new source is one module exporting an EventParser, listed here. */
-export const EVENT_PARSERS: readonly EventParser[] = [controlTowerCreateManagedAccount, organizationsCreateAccountResult, schedulerScheduledEvent];
+export const EVENT_PARSERS: readonly EventParser[] = [controlTowerCreateManagedAccount, organizationsCreateAccountResult, schedulerScheduledEvent, organizationsTagResource, organizationsUntagResource];
 
 export type { EventParser } from './envelope.ts';
