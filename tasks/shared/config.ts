@@ -217,7 +217,7 @@ function tagOverrideClashes(overrides: Record<string, z.infer<typeof overrideSch
         if (clash) {
           problems.push({
             path: ['overrides', 'tags', pair, type, clash],
-            message: `is also set by overrides.tags.${earlier}.${type}.${clash}; an account with both tags would get one by chance, so set it in one tag override only`,
+            message: `is also set by ${pathText(['overrides', 'tags', earlier, type, clash])}; an account with both tags would get one by chance, so set it in one tag override only`,
           });
         }
       }
