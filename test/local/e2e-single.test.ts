@@ -81,7 +81,8 @@ describe('a reconciliation in the single-account topology, end to end', () => {
   });
 
   it('leaves an existing, different contact alone under the fill-missing policy', async () => {
-    const wanted = resolveDesired(EXAMPLE_CONFIG, SANDBOX_ACCOUNT_ID, []).BILLING;
+    // The default BILLING contact: an account with no override and no OU.
+    const wanted = resolveDesired(EXAMPLE_CONFIG, '999999999999', []).BILLING;
     const outdated = enforcer.simulator!.state.accounts.filter(
       (a) => a.contacts.BILLING && !sameContact(a.contacts.BILLING, wanted && 'contact' in wanted ? wanted.contact : undefined) && a.id !== SANDBOX_ACCOUNT_ID,
     );
