@@ -44,3 +44,36 @@ describe('DeleteAlternateContact in IAM', () => {
     }
   });
 });
+
+const withTagExclusion = exampleConfigWith((config) => {
+  config.exclusions = { ...config.exclusions, tags: ['alternate-contacts=unmanaged'] };
+});
+
+/** The rules (of the enforcer stack, or the management stack's forwarders) that match TagResource. */
+const tagRules = (template: Template) =>
+  Object.values(resourcesOf(template, 'AWS::Events::Rule')).filter((rule) => JSON.stringify(rule.Properties?.EventPattern ?? {}).includes('TagResource'));
+
+describe('account tags in the infrastructure', () => {
+  it('reads tags and reacts to tag changes only when the configuration uses tags', () => {
+    const plain = templateOf(buildApp(), STACK_IDS.enforcer);
+    expect(tagRules(plain)).toEqual([]);
+    expect(JSON.stringify(plain.toJSON())).not.toContain('organizations:ListTagsForResource');
+
+    const tagged = templateOf(buildApp({ config: withTagExclusion }), STACK_IDS.enforcer);
+    const [rule, ...others] = tagRules(tagged);
+
+    expect(others).toEqual([]);
+    expect(rule?.Properties?.EventPattern).toEqual({
+      source: ['aws.organizations'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventName: ['TagResource', 'UntagResource'] },
+    });
+    expect(JSON.stringify(tagged.toJSON())).toContain('organizations:ListTagsForResource');
+  });
+
+  it('forwards tag changes from the management account in the delegated topology', () => {
+    const app = buildApp({ ...DELEGATED, config: withTagExclusion });
+
+    expect(tagRules(templateOf(app, STACK_IDS.management))).toHaveLength(1);
+  });
+});
