@@ -46,6 +46,7 @@ const CPU_DISTORTS = 0.5;
 const LAG_DISTORTS_MS = 50;
 const GET = 'account:GetAlternateContact';
 const PUT = 'account:PutAlternateContact';
+const DELETE = 'account:DeleteAlternateContact';
 
 const largest = { input: {} as Record<string, number>, output: {} as Record<string, number> };
 const invocations: Record<string, number> = {};
@@ -120,7 +121,15 @@ const accountApiThrottled = Object.entries(stats.throttled).filter(([op]) => op.
 // Every request the quota let through counts against it (a Get of an unset contact too), once: repeats are not needed.
 const getsNeeded = count(stats.served, GET) - count(stats.repeated, GET);
 const putsNeeded = count(stats.served, PUT) - count(stats.repeated, PUT);
-const floorSeconds = Math.max(getsNeeded / ACCOUNT_API_QUOTAS.GetAlternateContact.perSecond, putsNeeded / ACCOUNT_API_QUOTAS.PutAlternateContact.perSecond);
+// A configuration with `delete` (bench --config) adds Deletes at 1/s, usually the tightest quota of the three.
+const deletesNeeded = count(stats.served, DELETE) - count(stats.repeated, DELETE);
+const floorSeconds = Math.max(
+  getsNeeded / ACCOUNT_API_QUOTAS.GetAlternateContact.perSecond,
+  putsNeeded / ACCOUNT_API_QUOTAS.PutAlternateContact.perSecond,
+  deletesNeeded / ACCOUNT_API_QUOTAS.DeleteAlternateContact.perSecond,
+);
+// A configuration using tags reads each account's tags from Organizations: extra calls, inside ListAccounts' time.
+const tagReads = count(stats.calls, 'organizations:ListTagsForResource');
 const n = report.accountsProcessed;
 const parentStates = new Set(Object.keys(readDefinition().States));
 const childStateNames = allStates(readDefinition()).map(([name]) => name).filter((name) => !parentStates.has(name));
@@ -156,7 +165,7 @@ Simulated time runs x${speedup}; every AWS answer takes ${latencyMs} ms of it (a
 ${warn(run, speedup)}Run
   accounts reconciled            ${n} (${report.excluded} excluded, ${report.accountsFailed} failed)
   simulated time                 ${run.simulatedSeconds.toFixed(1)} s
-  floor                          ${floorSeconds.toFixed(1)} s   computed: max(Gets needed ${getsNeeded} / 10, Puts needed ${putsNeeded} / 5), needed = served, not repeated
+  floor                          ${floorSeconds.toFixed(1)} s   computed: max(Gets needed ${getsNeeded} / 10, Puts needed ${putsNeeded} / 5, Deletes needed ${deletesNeeded} / 1), needed = served, not repeated
   ratio to floor                 ${(run.simulatedSeconds / floorSeconds).toFixed(3)}
   where the time goes            ${(['ListAccounts', 'GetContacts', 'PutContacts', 'RecordResult', 'Report'] as const).map((state) => `${state} ${(((phases[state]?.first ?? started) - started) / 1000).toFixed(0)}-${(((phases[state]?.last ?? started) - started) / 1000).toFixed(0)} s`).join(', ')}
   wall time, CPU time            ${run.wallSeconds.toFixed(1)} s wall, ${run.cpuSeconds.toFixed(1)} s CPU (${pct(run.cpuShare, 1)} of wall); timers late by ${(run.lagMs * speedup).toFixed(0)} ms simulated on average
@@ -164,6 +173,9 @@ Account API
   calls per account              ${(count(stats.calls, GET) / n).toFixed(2)} Get, ${(count(stats.calls, PUT) / n).toFixed(2)} Put (throttled ones included)
   throttled                      ${accountApiThrottled} of ${accountApiCalls} (${pct(accountApiThrottled, accountApiCalls)}): ${count(stats.throttled, GET)} Get, ${count(stats.throttled, PUT)} Put
   redundant Puts                 ${count(stats.repeated, PUT)} (successful Puts repeating an earlier one); re-read Gets ${count(stats.repeated, GET)}
+  Deletes                        ${count(stats.calls, DELETE)} (${count(stats.throttled, DELETE)} throttled, ${count(stats.repeated, DELETE)} repeated)
+Organizations
+  ListTagsForResource            ${tagReads} calls (${count(stats.throttled, 'organizations:ListTagsForResource')} throttled); ListAccounts ran ${(((phases.ListAccounts?.last ?? started) - started) / 1000).toFixed(1)} s
 Step Functions
   Map concurrency                ${work.maxConcurrency} child executions of up to 10 accounts
   child executions (Express)     ${children}

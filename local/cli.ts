@@ -202,6 +202,8 @@ function explain(run: RunInput): string {
       return `Account ${run.contactType} contact changed at ${run.eventTime}: account ${run.accountId}`;
     case 'deploy':
       return `configuration ${run.configHash.slice(0, 12)} deployed: the whole organization`;
+    case 'tag-change':
+      return `Organizations tag change on ${run.resourceId}: ${run.accountId ? `account ${run.accountId}` : 'not an account, nothing to reconcile'}`;
   }
 }
 

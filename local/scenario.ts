@@ -1,5 +1,5 @@
 import { type EnforcerConfig, resolveDesired } from '#shared/config';
-import { CONTACT_TYPES, type Contact, type ContactType } from '#shared/contacts';
+import { CONTACT_TYPES, type Contact, type ContactType, contactOf } from '#shared/contacts';
 import { seededRandom } from './clock.ts';
 import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACEHOLDER } from './simulator/state.ts';
 
@@ -68,7 +68,8 @@ function seededContacts(config: EnforcerConfig, accountId: string, ouPath: reado
   const desired = resolveDesired(config, accountId, ouPath);
   const contacts: SimAccount['contacts'] = {};
   CONTACT_TYPES.forEach((type: ContactType, i) => {
-    const wanted = desired[type]?.contact;
+    // A type to delete starts out as some former contact, unless its seed leaves it missing.
+    const wanted = desired[type]?.policy === 'delete' ? FORMER_CONTACTS[index % FORMER_CONTACTS.length] : contactOf(desired[type]);
     const contact = wanted && seededContact(wanted, seeds[i] ?? '-', index + i);
     if (contact) contacts[type] = contact;
   });

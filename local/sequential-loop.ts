@@ -1,7 +1,7 @@
 import { AccountClient, GetAlternateContactCommand, PutAlternateContactCommand, ResourceNotFoundException } from '@aws-sdk/client-account';
 import { compareContacts } from '#shared/compare';
 import { type EnforcerConfig, isExcluded, resolveDesired } from '#shared/config';
-import type { ContactType } from '#shared/contacts';
+import { contactOf, type ContactType } from '#shared/contacts';
 import type { CurrentContact, CurrentContacts } from '#shared/model';
 import { credentialsFor, ouPaths, type Simulator } from './simulator/index.ts';
 
@@ -24,7 +24,7 @@ export async function sequentialLoop(simulator: Simulator, config: EnforcerConfi
       for (const type of Object.keys(desired) as ContactType[]) current[type] = await read(client, AccountId, type);
       const { actions } = compareContacts(desired, current);
       for (const [type, { action }] of Object.entries(actions) as [ContactType, { action: string }][]) {
-        const contact = desired[type]?.contact;
+        const contact = contactOf(desired[type]);
         if ((action !== 'ASSIGN' && action !== 'UPDATE') || !contact) continue;
         await client.send(
           new PutAlternateContactCommand({ AccountId, AlternateContactType: type, Name: contact.name, Title: contact.title, EmailAddress: contact.email, PhoneNumber: contact.phone }),

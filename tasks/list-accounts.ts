@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/config';
+import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources, usesTags } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
-import { describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
-import { maxConcurrencyFor } from '#shared/pacing';
+import { accountTags, describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
+import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
 import { writeChunks } from '#shared/run-table';
 
@@ -13,7 +13,8 @@ const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
 const CHUNK_SIZE = 10;
 // An account that joined within the hour may still answer AccessDenied while AWS finishes setting it up.
 const RECENTLY_JOINED_MS = 60 * 60_000;
-const maxConcurrency = maxConcurrencyFor(Object.keys(config.contacts).length, ['GetAlternateContact', 'PutAlternateContact'], config.maxConcurrency);
+const operations: AccountOperation[] = ['GetAlternateContact', 'PutAlternateContact', ...(deletableTypes(config).length > 0 ? ['DeleteAlternateContact' as const] : [])];
+const maxConcurrency = maxConcurrencyFor(Object.keys(config.contacts).length, operations, config.maxConcurrency);
 
 /** The management account cannot name itself in AccountId and the enforcer's own account needs no AccountId. */
 function callContext(accountId: string, managementId: string): CallContext {
@@ -22,12 +23,12 @@ function callContext(accountId: string, managementId: string): CallContext {
   return 'organization';
 }
 
-function toTarget(account: OrganizationAccount, managementId: string, now: number): TargetAccount {
+function toTarget(account: OrganizationAccount, tags: AccountTags, managementId: string, now: number): TargetAccount {
   return {
     id: account.id,
     name: account.name,
     context: callContext(account.id, managementId),
-    desired: resolveDesired(config, account.id, account.ouPath),
+    desired: resolveDesired(config, account.id, account.ouPath, tags),
     recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
     ouPath: account.ouPath,
     sources: resolveSources(config, account.id, account.ouPath),
@@ -48,22 +49,59 @@ function chunked(targets: readonly TargetAccount[]): TargetAccount[][] {
 // The state payload carries at most this many skipped accounts; the count covers them all.
 const MAX_SKIPPED_LISTED = 100;
 
-/** Only ACTIVE accounts can be reconciled; any other state is reported with the account, never dropped silently. */
+/**
+ * Only ACTIVE accounts can be reconciled; any other state is reported with the account, never dropped silently.
+ * SUSPENDED, PENDING_CLOSURE and CLOSED accounts are never called: the Account API cannot change them.
+ */
 const skippedFor = (account: OrganizationAccount): SkippedAccount => ({
   accountId: account.id,
   accountName: account.name,
-  reason: `account is ${account.state}, not ACTIVE`,
+  reason:
+    account.state === PENDING_ACTIVATION
+      ? 'account is PENDING_ACTIVATION: not ready yet (sign-up not finished); its next event or the nightly run reconciles it'
+      : `account is ${account.state}, not ACTIVE`,
 });
+
+// An account whose sign-up is not finished. A run started by its creation waits for it, within this budget and the
+// function's own time: sign-up usually completes in minutes.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html
+const PENDING_ACTIVATION = 'PENDING_ACTIVATION';
+const ACTIVATION_WAIT = { budgetMs: 5 * 60_000, firstPauseMs: 5_000, maxPauseMs: 30_000, returnMarginMs: 60_000 };
+
+/**
+ * The named accounts again, after waiting for those still PENDING_ACTIVATION to become ACTIVE (DescribeAccount, with
+ * backoff). Only a run for named accounts waits: a whole-organization run leaves a pending account to the next one.
+ */
+async function awaitActivation(found: OrganizationAccount[], remainingMs: () => number): Promise<OrganizationAccount[]> {
+  const deadline = Date.now() + Math.min(ACTIVATION_WAIT.budgetMs, remainingMs() - ACTIVATION_WAIT.returnMarginMs);
+  let accounts = found;
+  for (let pause = ACTIVATION_WAIT.firstPauseMs; ; pause = Math.min(pause * 2, ACTIVATION_WAIT.maxPauseMs)) {
+    const pending = accounts.filter((account) => account.state === PENDING_ACTIVATION);
+    if (pending.length === 0 || Date.now() + pause > deadline) return accounts;
+    // The global timer: a local run scales it with its simulated clock (local/clock.ts).
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    const again = new Map((await describeAccounts(pending.map((account) => account.id))).map((account) => [account.id, account]));
+    accounts = accounts.map((account) => again.get(account.id) ?? account);
+  }
+}
 
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
-  const found = plan.accountIds ? await describeAccounts(plan.accountIds) : await listOrganizationAccounts();
+  const found = plan.accountIds
+    ? await awaitActivation(await describeAccounts(plan.accountIds), () => context.getRemainingTimeInMillis())
+    : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
-  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath));
+  // Tags only when the configuration uses them, and only of the accounts that id and OU exclusions leave in.
+  const tagged = usesTags(config)
+    ? await accountTags(active.filter((account) => !isExcluded(config, account.id, account.ouPath)).map((account) => account.id))
+    : new Map<string, AccountTags>();
+  const tagsOf = (account: OrganizationAccount) => tagged.get(account.id) ?? {};
+  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath, tagsOf(account)));
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
+  const notReady = found.filter((account) => account.state === PENDING_ACTIVATION && !isExcluded(config, account.id, account.ouPath)).length;
   const now = Date.now();
-  const targets = included.map((account) => toTarget(account, managementId, now));
+  const targets = included.map((account) => toTarget(account, tagsOf(account), managementId, now));
 
   const chunks = chunked(targets);
   await writeChunks(plan.runId, chunks);
@@ -77,5 +115,6 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
     chunks: chunks.map((_, chunk) => chunk),
     maxConcurrency,
     ...(skipped.length > 0 && { skippedAccounts: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length }),
+    ...(notReady > 0 && { notReadyCount: notReady }),
   };
 };

@@ -1,14 +1,13 @@
 import type { Context } from 'aws-lambda';
-import { describeError, perType, putContact } from '#shared/account-api';
+import { deleteContact, describeError, perType, putContact } from '#shared/account-api';
 import { loadConfig } from '#shared/config';
-import { contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/contacts';
+import { contactOf, contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
 import { ContactValidationError } from '#shared/errors';
-import type { Action, CallTarget, Comparison, WriteOutcome, Writes } from '#shared/model';
+import { type CallTarget, type Comparison, isWrite, type WriteOutcome, type Writes } from '#shared/model';
 import { logger } from '#shared/powertools';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
-const WRITES: readonly Action[] = ['ASSIGN', 'UPDATE'];
 
 interface PutContactsInput {
   readonly target: CallTarget;
@@ -19,7 +18,7 @@ interface PutContactsInput {
 
 /** AWS's own field rules, checked before the call: a contact AWS would reject fails here, with the field and rule. */
 function validContact(desired: DesiredContacts, type: ContactType) {
-  const parsed = contactSchema.safeParse(desired[type]?.contact);
+  const parsed = contactSchema.safeParse(contactOf(desired[type]));
   if (!parsed.success) throw new ContactValidationError(describeIssues(parsed.error).join('; '));
   return parsed.data;
 }
@@ -27,7 +26,7 @@ function validContact(desired: DesiredContacts, type: ContactType) {
 export const handler = async ({ target, desired, actions, recentlyJoined }: PutContactsInput, context: Context): Promise<Writes> => {
   logger.addContext(context);
   const types = Object.entries(actions)
-    .filter(([, comparison]) => WRITES.includes(comparison.action))
+    .filter(([, comparison]) => isWrite(comparison.action))
     .map(([type]) => type as ContactType);
   // The state machine never sends a dry run here; audit mode refuses anyway, so no path can write in audit mode.
   if (config.mode === 'audit') {
@@ -37,7 +36,8 @@ export const handler = async ({ target, desired, actions, recentlyJoined }: PutC
   return perType<WriteOutcome>(
     types,
     async (type) => {
-      await putContact(target, type, validContact(desired, type), recentlyJoined);
+      if (actions[type]?.action === 'DELETE') await deleteContact(target, type, recentlyJoined);
+      else await putContact(target, type, validContact(desired, type), recentlyJoined);
       return { status: 'WRITTEN' };
     },
     (error) => ({ status: 'FAILED', error: describeError(error) }),

@@ -97,7 +97,8 @@ export const handler = async ({ plan, work, mapError }: ReportInput, context: Co
   const summary = buildReport(records);
   const compliance = complianceReport(plan, work, everyResult(records));
 
-  if (summary.accountsFailed > 0) await releaseUnfinishedAccountRun(plan);
+  // A run for an account that failed, or was not active yet, must be done by its next event: its claim is released.
+  if (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0) await releaseUnfinishedAccountRun(plan);
   const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.

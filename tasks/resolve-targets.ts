@@ -48,6 +48,9 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
       return `deploy:${run.configHash}`;
     case 'manual':
       return `execution:${executionName}`;
+    // One tag change: EventBridge keeps an event's CloudTrail eventID on every delivery of it.
+    case 'tag-change':
+      return `tags:${run.eventId}`;
   }
 }
 
@@ -68,6 +71,8 @@ const SWITCHES: Partial<Record<RunInput['trigger'], keyof typeof config.triggers
   'account-moved': 'accountMoved',
   'contact-changed': 'contactChanged',
   deploy: 'deploy',
+  // Tag changes arrive through the Organizations rule (infra: deployed only when the configuration uses tags).
+  'tag-change': 'organizations',
 };
 
 // The roles the put task writes as (the management role too, in the delegated topology): their events are its own.
@@ -80,6 +85,7 @@ function skipReason(run: RunInput): string | undefined {
   if ('state' in run && run.state !== 'SUCCEEDED') return `account creation ended ${run.state}`;
   if ('callFailed' in run && run.callFailed) return `the call failed with ${run.callFailed}, so nothing changed`;
   if ('actor' in run && run.actor && writers.has(run.actor)) return `the enforcer's own write (${run.actor})`;
+  if (run.trigger === 'tag-change' && !run.accountId) return `tags changed on ${run.resourceId}, not an account: no account's contacts depend on them`;
   return undefined;
 }
 

@@ -1,8 +1,8 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CONTACT_TYPES, type ContactType } from '#shared/contacts';
-import type { EnforcerConfig } from '#shared/config';
+import { deletableTypes, type EnforcerConfig } from '#shared/config';
 
-export type AlternateContactAction = 'account:GetAlternateContact' | 'account:PutAlternateContact';
+export type AlternateContactAction = 'account:GetAlternateContact' | 'account:PutAlternateContact' | 'account:DeleteAlternateContact';
 
 /** The contact types the configuration manages: the only ones any role may read or write. */
 export function managedContactTypes(config: EnforcerConfig): ContactType[] {
@@ -22,6 +22,18 @@ export const memberAccountsArn = (partition: string, managementAccountId: string
  * stops ForAllValues from matching a request that carries no type at all.
  * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html#context-keys-AlternateContactTypes
  */
+/**
+ * The statements a contact-writing role needs: Put for every managed type, and Delete only when some type may be
+ * deleted, limited to exactly those types.
+ */
+export function writeStatements(config: EnforcerConfig, resources: string[]): PolicyStatement[] {
+  const deletable = deletableTypes(config);
+  return [
+    alternateContactStatement('account:PutAlternateContact', resources, managedContactTypes(config)),
+    ...(deletable.length > 0 ? [alternateContactStatement('account:DeleteAlternateContact', resources, deletable)] : []),
+  ];
+}
+
 export function alternateContactStatement(action: AlternateContactAction, resources: string[], types: readonly ContactType[]): PolicyStatement {
   return new PolicyStatement({
     actions: [action],

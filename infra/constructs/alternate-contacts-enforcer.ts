@@ -17,13 +17,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EnforcerConfig } from '#shared/config';
+import { type EnforcerConfig, usesTags } from '#shared/config';
 import { ENV } from '#shared/env';
 import { FAILED_ACCOUNTS_METRIC } from '#shared/metrics';
 import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
-import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn } from './alternate-contact-access.ts';
+import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn, writeStatements } from './alternate-contact-access.ts';
 import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
 import { EnforcerTriggers } from './enforcer-triggers.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
@@ -292,6 +292,8 @@ export class AlternateContactsEnforcer extends Construct {
         'organizations:ListOrganizationalUnitsForParent',
         'organizations:ListAccountsForParent',
         'organizations:ListParents',
+        // Account tags, read only when the configuration uses them (exclusions, overrides or values by tag).
+        ...(usesTags(props.config) ? (['organizations:ListTagsForResource'] as const) : []),
       ],
     });
     new OrganizationsRead(this, 'ParentLookup', { ...organization, role: this.functions['resolve-targets'].role, actions: ['organizations:ListParents'] });
@@ -302,11 +304,11 @@ export class AlternateContactsEnforcer extends Construct {
     const types = managedContactTypes(props.config);
     const resources = [memberAccountsArn(stack.partition, props.managementAccountId, props.organizationId), ownAccountArn(stack.partition, stack.account)];
     const callers = [
-      [this.functions['get-contacts'], 'account:GetAlternateContact'],
-      [this.functions['put-contacts'], 'account:PutAlternateContact'],
+      [this.functions['get-contacts'], [alternateContactStatement('account:GetAlternateContact', resources, types)]],
+      [this.functions['put-contacts'], writeStatements(props.config, resources)],
     ] as const;
-    for (const [caller, action] of callers) {
-      caller.role.addToPrincipalPolicy(alternateContactStatement(action, resources, types));
+    for (const [caller, statements] of callers) {
+      for (const statement of statements) caller.role.addToPrincipalPolicy(statement);
       if (props.managementAccountRoleArn) {
         caller.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [props.managementAccountRoleArn] }));
       }

@@ -10,7 +10,8 @@ export type OrganizationsReadAction =
   | 'organizations:DescribeAccount'
   | 'organizations:ListAccountsForParent'
   | 'organizations:ListOrganizationalUnitsForParent'
-  | 'organizations:ListParents';
+  | 'organizations:ListParents'
+  | 'organizations:ListTagsForResource';
 
 type ResourceKind = 'root' | 'ou' | 'account';
 const RESOURCE_KINDS: Record<OrganizationsReadAction, readonly ResourceKind[]> = {
@@ -22,6 +23,8 @@ const RESOURCE_KINDS: Record<OrganizationsReadAction, readonly ResourceKind[]> =
   'organizations:ListOrganizationalUnitsForParent': ['root', 'ou'],
   // The child is an account or an OU.
   'organizations:ListParents': ['account', 'ou'],
+  // Only accounts' tags are read.
+  'organizations:ListTagsForResource': ['account'],
 };
 
 const REASONS: Record<ResourceKind | '*', string> = {

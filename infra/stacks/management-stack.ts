@@ -5,7 +5,7 @@ import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
-import { alternateContactStatement, managedContactTypes, ownAccountArn } from '../constructs/alternate-contact-access.ts';
+import { alternateContactStatement, managedContactTypes, ownAccountArn, writeStatements } from '../constructs/alternate-contact-access.ts';
 import { enabledChangeEvents } from '../constructs/change-events.ts';
 import { ContactChangeForwarding } from '../constructs/contact-change-forwarding.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
@@ -76,7 +76,7 @@ export class ManagementStack extends Stack {
     const resources = [ownAccountArn(this.partition, this.account)];
     const types = managedContactTypes(config);
     role.addToPrincipalPolicy(alternateContactStatement('account:GetAlternateContact', resources, types));
-    role.addToPrincipalPolicy(alternateContactStatement('account:PutAlternateContact', resources, types));
+    for (const statement of writeStatements(config, resources)) role.addToPrincipalPolicy(statement);
     return role;
   }
 }

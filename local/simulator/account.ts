@@ -82,7 +82,7 @@ export function accountService(sim: Sim): Service {
   /** An account exists but cannot be acted on: closed or closing, not ready yet, or denied by policy. */
   function assertReachable(account: SimAccount, op: string, call: Call): void {
     const resource = `arn:aws:account::${account.id}:account`;
-    if (account.status !== 'ACTIVE') throw denied(call, op, resource, `account is ${account.status}`);
+    if (sim.stateOf(account) !== 'ACTIVE') throw denied(call, op, resource, `account is ${sim.stateOf(account)}`);
     if (account.deny) throw denied(call, op, resource, account.deny);
     // Same message as a missing permission, as AWS gives it: only the caller's timing can tell them apart.
     if (!sim.isReady(account)) throw denied(call, op, resource);

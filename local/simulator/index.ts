@@ -100,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: () => url,
     now: clock,
     account,
+    stateOf: ({ status, activatesAt }) => (status === 'PENDING_ACTIVATION' && activatesAt !== undefined && clock() >= Date.parse(activatesAt) ? 'ACTIVE' : status),
     isReady: ({ readyAt }) => readyAt === undefined || clock() >= Date.parse(readyAt),
     recordEvent: (event) => events.push(event),
     startSession: (accountId, arn) => {

@@ -32,6 +32,14 @@ function page<T>(items: readonly T[], call: Call, key: string): Record<string, u
   return { [key]: items.slice(start, end), NextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
 }
 
+const LEGACY_STATUS: Record<SimAccount['status'], string> = {
+  PENDING_ACTIVATION: 'ACTIVE',
+  ACTIVE: 'ACTIVE',
+  SUSPENDED: 'SUSPENDED',
+  PENDING_CLOSURE: 'PENDING_CLOSURE',
+  CLOSED: 'SUSPENDED',
+};
+
 export function organizationsService(sim: Sim): Service {
   const { state } = sim;
   const arn = (kind: string, id: string) => `arn:aws:organizations::${state.managementAccountId}:${kind}/${state.organizationId}/${id}`;
@@ -40,8 +48,10 @@ export function organizationsService(sim: Sim): Service {
     Arn: arn('account', account.id),
     Email: account.email,
     Name: account.name,
-    Status: account.status,
-    State: account.status,
+    // The deprecated Status knows only ACTIVE, SUSPENDED and PENDING_CLOSURE; State has the whole life cycle.
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
+    Status: LEGACY_STATUS[sim.stateOf(account)],
+    State: sim.stateOf(account),
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: Date.parse(account.joinedAt) / 1000,
   });
@@ -149,6 +159,14 @@ export function organizationsService(sim: Sim): Service {
       if (!policy) throw new SimError('PolicyNotFoundException', 'We can\'t find a policy with the PolicyId that you specified.');
       return { Policy: { PolicySummary: describePolicySummary(policy), Content: policy.content } };
     },
+    // Tags are stored per account; roots, OUs and policies answer none.
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTagsForResource.html
+    ListTagsForResource: (call) => {
+      const resourceId = requiredInput(call, 'ResourceId');
+      const account = sim.account(resourceId);
+      if (!account && !isTarget(resourceId)) throw new SimError('TargetNotFoundException', 'We can\'t find a root, OU, account, or policy with the TargetId that you specified.');
+      return page(Object.entries(account?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })), call, 'Tags');
+    },
     ListParents: (call) => {
       const childId = requiredInput(call, 'ChildId');
       const parentId = sim.account(childId)?.parentId ?? state.organizationalUnits.find((ou) => ou.id === childId)?.parentId;
@@ -160,7 +178,7 @@ export function organizationsService(sim: Sim): Service {
 
   return {
     protocol: 'awsJson1_1',
-    targetOf: (op, call) => stringInput(call, op === 'ListParents' ? 'ChildId' : 'AccountId'),
+    targetOf: (op, call) => stringInput(call, op === 'ListParents' ? 'ChildId' : op === 'ListTagsForResource' ? 'ResourceId' : 'AccountId'),
     quotaOf: () => QUOTA,
     handle: (op, call) => {
       const operation = operations[op];

@@ -57,6 +57,8 @@ export interface Sim {
   url(): string;
   now(): number;
   account(accountId: string): SimAccount | undefined;
+  /** The account's State now: a PENDING_ACTIVATION account turns ACTIVE at its activatesAt. */
+  stateOf(account: SimAccount): SimAccount['status'];
   /** False while a just-created account is still inside its readyAt window. */
   isReady(account: SimAccount): boolean;
   /** Records a write's CloudTrail event, as EventBridge would receive it in the caller's account. */

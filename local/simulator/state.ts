@@ -7,7 +7,11 @@ import { accountIdSchema, CONTACT_TYPES, contactSchema, ouIdSchema } from '#shar
  * saved and the next run (a second `npm start`) sees its writes. Times are ISO strings so the file stays readable.
  */
 
-export const ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+/**
+ * Organizations' account State. PENDING_ACTIVATION: sign-up not finished yet; CLOSED: past the 90-day window.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html
+ */
+export const ACCOUNT_STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 const rootIdSchema = z.string().regex(/^r-[0-9a-z]{4,32}$/, 'must be a root id like r-ab12');
@@ -22,10 +26,14 @@ const simAccountSchema = z.strictObject({
   parentId: z.string(),
   joinedAt: timeSchema,
   joinedMethod: z.enum(['CREATED', 'INVITED']).default('CREATED'),
+  /** A PENDING_ACTIVATION account becomes ACTIVE at this time; without it, it stays pending. */
+  activatesAt: timeSchema.optional(),
   /** Until then the Account API answers AccessDenied for this account, as a just-created account does. */
   readyAt: timeSchema.optional(),
   /** Set: every Account API call on this account is AccessDenied with this reason, e.g. "explicit deny in a service control policy". */
   deny: z.string().optional(),
+  /** Organizations tags, key to value (ListTagsForResource). */
+  tags: z.record(z.string(), z.string()).optional(),
   /** Stored exactly as written (AWS keeps surrounding whitespace). */
   contacts: z.partialRecord(z.enum(CONTACT_TYPES), contactSchema).default({}),
 });

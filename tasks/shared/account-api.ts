@@ -1,5 +1,6 @@
 import {
   AccountClient,
+  DeleteAlternateContactCommand,
   GetAlternateContactCommand,
   PutAlternateContactCommand,
   ResourceNotFoundException,
@@ -186,6 +187,20 @@ export async function putContact(target: CallTarget, type: ContactType, contact:
       }),
     );
   } catch (error) {
+    throw toNamedError(error, recentlyJoined);
+  }
+}
+
+/**
+ * Removes the contact of one type. A contact already gone (ResourceNotFoundException, say another run deleted it
+ * between the read and this call) is what was wanted, so it counts as done and a retry is always safe.
+ * https://docs.aws.amazon.com/accounts/latest/reference/API_DeleteAlternateContact.html
+ */
+export async function deleteContact(target: CallTarget, type: ContactType, recentlyJoined: boolean): Promise<void> {
+  try {
+    await accountClientFor(target, 'DeleteAlternateContact').send(new DeleteAlternateContactCommand({ AccountId: target.accountId, AlternateContactType: type }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return;
     throw toNamedError(error, recentlyJoined);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ContactType } from './contacts.ts';
-import type { AccountResult, CallTarget, ComparisonResult, CurrentContacts, TargetAccount, TypeComparison, Writes } from './model.ts';
+import { type AccountResult, type CallTarget, type ComparisonResult, type CurrentContacts, isWrite, type TargetAccount, type TypeComparison, type Writes } from './model.ts';
 
 /** What a Catch puts at ResultPath: the error name and its cause. */
 export interface StateError {
@@ -40,8 +40,7 @@ type TypeOutcome = TypeComparison & { readonly applied: boolean };
 function typeOutcome(state: IterationState, type: ContactType, errorReason: string | undefined): TypeOutcome {
   const compared = state.comparison?.actions[type];
   if (!compared) return { action: 'FAILED', reason: errorReason ?? 'not compared', applied: false };
-  const isWrite = compared.action === 'ASSIGN' || compared.action === 'UPDATE';
-  if (!isWrite || state.dryRun) return { ...compared, applied: false };
+  if (!isWrite(compared.action) || state.dryRun) return { ...compared, applied: false };
   const write = state.writes?.[type];
   if (write?.status === 'WRITTEN') return { ...compared, applied: true };
   const reason = write?.status === 'FAILED' ? write.error : (errorReason ?? 'not written');

@@ -3,15 +3,18 @@ import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocume
 import { z } from 'zod';
 import {
   accountIdSchema,
+  type Contact,
   CONTACT_TYPES,
   contactFields,
   type ContactType,
   describeIssues,
+  type DesiredContact,
   type DesiredContacts,
   type DesiredSource,
   type DesiredSources,
   ouIdSchema,
   POLICIES,
+  type Policy,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
 import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
@@ -19,14 +22,49 @@ import { scheduleProblem } from './schedule.ts';
 
 const policySchema = z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` });
 
-const managedContactSchema = z.strictObject({ ...contactFields, policy: policySchema.default('enforce') });
-const contactOverrideSchema = z.strictObject({
-  name: contactFields.name.optional(),
-  title: contactFields.title.optional(),
-  email: contactFields.email.optional(),
-  phone: contactFields.phone.optional(),
-  policy: policySchema.optional(),
+const FIELD_NAMES = ['name', 'title', 'email', 'phone'] as const;
+type FieldName = (typeof FIELD_NAMES)[number];
+
+// Organizations' tag rules: a key of 1-128 characters, a value of 0-256.
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_Tag.html
+const tagKeySchema = z.string({ error: 'must be a string' }).min(1, 'must be a tag key of 1-128 characters').max(128, 'must be a tag key of 1-128 characters');
+/** `key=value`, split at the first `=`: the key itself may not hold one. */
+const TAG_PAIR = /^([^=]{1,128})=(.{0,256})$/s;
+const tagPairSchema = z.string({ error: 'must be a string' }).regex(TAG_PAIR, 'must be key=value: a tag key of 1-128 characters without =, then its value');
+export const splitTagPair = (pair: string): [string, string] => {
+  const [, key = '', value = ''] = TAG_PAIR.exec(pair) ?? [];
+  return [key, value];
+};
+
+/** A field's value from an account tag: `email: { tag: alternate-contacts:operations-email }`. */
+const tagReferenceSchema = z.strictObject({ tag: tagKeySchema });
+export type TagReference = z.infer<typeof tagReferenceSchema>;
+const fieldOrTag = <T extends z.ZodType<string>>(field: T) =>
+  z.union([field, tagReferenceSchema], { error: 'must be a string, or { tag: <account tag key> } to take the value from an account tag' }).optional();
+const optionalFields = {
+  name: fieldOrTag(contactFields.name),
+  title: fieldOrTag(contactFields.title),
+  email: fieldOrTag(contactFields.email),
+  phone: fieldOrTag(contactFields.phone),
+};
+
+/** A deleted contact has no fields: a field given with `delete` would be silently dropped, so it is refused. */
+function refuseFieldsWithDelete(contact: Partial<Record<FieldName, unknown>> & { policy?: string }, ctx: z.RefinementCtx): void {
+  if (contact.policy !== 'delete') return;
+  for (const field of FIELD_NAMES) {
+    if (contact[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'must not be given with policy delete: a deleted contact has no fields' });
+  }
+}
+
+/** The default per type: all four fields, except under `delete`, which takes none. */
+const managedContactSchema = z.strictObject({ ...optionalFields, policy: policySchema.default('enforce') }).superRefine((contact, ctx) => {
+  refuseFieldsWithDelete(contact, ctx);
+  if (contact.policy === 'delete') return;
+  for (const field of FIELD_NAMES) {
+    if (contact[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `must be a string: policy ${contact.policy} needs name, title, email and phone` });
+  }
 });
+const contactOverrideSchema = z.strictObject({ ...optionalFields, policy: policySchema.optional() }).superRefine(refuseFieldsWithDelete);
 
 const perType = <T extends z.ZodType>(schema: T) =>
   z.strictObject(Object.fromEntries(CONTACT_TYPES.map((type) => [type, schema.optional()])) as Record<ContactType, z.ZodOptional<T>>);
@@ -76,6 +114,8 @@ export const configSchema = z
     overrides: z
       .strictObject({
         organizationalUnits: z.record(ouIdSchema, overrideSchema).default({}),
+        /** Keyed `key=value`: applies to every account with that tag. Above the OUs, below the account. */
+        tags: z.record(tagPairSchema, overrideSchema).optional(),
         accounts: z.record(accountIdSchema, overrideSchema).default({}),
       })
       .default({ organizationalUnits: {}, accounts: {} }),
@@ -83,6 +123,8 @@ export const configSchema = z
       .strictObject({
         accountIds: z.array(accountIdSchema).default([]),
         organizationalUnitIds: z.array(ouIdSchema).default([]),
+        /** `key=value`: an account with that tag is never read and never written. */
+        tags: z.array(tagPairSchema).optional(),
       })
       .default({ accountIds: [], organizationalUnitIds: [] }),
     triggers: z
@@ -131,17 +173,18 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const overrideSets = [
       ['overrides', 'organizationalUnits', config.overrides.organizationalUnits],
+      ['overrides', 'tags', config.overrides.tags ?? {}],
       ['overrides', 'accounts', config.overrides.accounts],
     ] as const;
     for (const [root, kind, entries] of overrideSets) {
       for (const [id, override] of Object.entries(entries)) {
-        for (const type of Object.keys(override) as ContactType[]) {
-          if (!config.contacts[type]) {
-            ctx.addIssue({ code: 'custom', path: [root, kind, id, type], message: `overrides a type that contacts does not manage; add contacts.${type} first` });
-          }
+        for (const [type, fields] of Object.entries(override) as [ContactType, ContactOverride][]) {
+          const problem = overrideProblem(config.contacts[type]?.policy, type, fields);
+          if (problem) ctx.addIssue({ code: 'custom', path: [root, kind, id, type, ...problem.path], message: problem.message });
         }
       }
     }
+    for (const problem of tagOverrideClashes(config.overrides.tags ?? {})) ctx.addIssue({ code: 'custom', ...problem });
     const deployment = config.deployment;
     if (deployment?.topology === 'delegated') {
       if (!deployment.enforcerAccountId) {
@@ -154,6 +197,52 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['deployment', 'enforcerAccountId'], message: 'applies to the delegated topology only' });
     }
   });
+
+type ContactOverride = z.infer<typeof contactOverrideSchema>;
+
+/**
+ * What is wrong with one override of one type, given the type's default policy. Under a `delete` default the layers
+ * below have no fields to fill in, so an override that turns the type back on gives all four, and one that gives
+ * fields must say which policy they are for: every account then resolves to a whole contact or to none.
+ */
+function overrideProblem(basePolicy: Policy | undefined, type: ContactType, override: ContactOverride): { path: string[]; message: string } | undefined {
+  if (!basePolicy) return { path: [], message: `overrides a type that contacts does not manage; add contacts.${type} first` };
+  if (basePolicy !== 'delete') return undefined;
+  const given = FIELD_NAMES.filter((field) => override[field] !== undefined);
+  if (given.length > 0 && override.policy === undefined) {
+    return { path: ['policy'], message: `is required with fields, since contacts.${type}.policy is delete; set enforce or fill-missing` };
+  }
+  const missing = FIELD_NAMES.filter((field) => override[field] === undefined);
+  if ((override.policy === 'enforce' || override.policy === 'fill-missing') && missing.length > 0) {
+    return { path: [missing[0]!], message: `must be a string: contacts.${type}.policy is delete, so policy ${override.policy} here needs name, title, email and phone` };
+  }
+  return undefined;
+}
+
+/**
+ * Two tag overrides with different keys may both apply to one account; when they set the same field (or policy) of
+ * the same type, the result would depend on their order, so the configuration is refused. Two values of one key
+ * never meet on one account (a key holds one value), so they may set the same fields.
+ */
+function tagOverrideClashes(overrides: Record<string, z.infer<typeof overrideSchema>>): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const pairs = Object.keys(overrides);
+  pairs.forEach((pair, index) => {
+    for (const earlier of pairs.slice(0, index)) {
+      if (splitTagPair(earlier)[0] === splitTagPair(pair)[0]) continue;
+      for (const type of CONTACT_TYPES) {
+        const clash = [...FIELD_NAMES, 'policy' as const].find((field) => overrides[pair]?.[type]?.[field] !== undefined && overrides[earlier]?.[type]?.[field] !== undefined);
+        if (clash) {
+          problems.push({
+            path: ['overrides', 'tags', pair, type, clash],
+            message: `is also set by ${pathText(['overrides', 'tags', earlier, type, clash])}; an account with both tags would get one by chance, so set it in one tag override only`,
+          });
+        }
+      }
+    }
+  });
+  return problems;
+}
 
 export type EnforcerConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -245,44 +334,125 @@ export function loadConfig(path: string): EnforcerConfig {
   return validated(document.toJS({ maxAliasCount: 100 }), path, quoteProblems);
 }
 
+/** An account's tags, key to value, from Organizations ListTagsForResource. */
+export type AccountTags = Readonly<Record<string, string>>;
+
+const hasTag = (tags: AccountTags, pair: string) => {
+  const [key, value] = splitTagPair(pair);
+  return tags[key] === value;
+};
+
+/** Every override layer of the configuration; `tags` may be absent in a configuration built by hand. */
+const allOverrides = (config: EnforcerConfig) => [
+  ...Object.values(config.overrides.organizationalUnits),
+  ...Object.values(config.overrides.tags ?? {}),
+  ...Object.values(config.overrides.accounts),
+];
+
+/** What one field resolved to: a value, or why it has none. */
+type FieldOutcome = { readonly value: string } | { readonly problem: string };
+
+type Override = EnforcerConfig['overrides']['accounts'][string];
+
+/** The override layers that apply to one account, lowest first: each OU from the root down, its matching tags, the account. */
+function overrideLayers(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags): { source: DesiredSource; override: Override | undefined }[] {
+  return [
+    ...ouPath.map((id) => ({ source: { layer: 'ou', id } as const, override: config.overrides.organizationalUnits[id] })),
+    ...Object.entries(config.overrides.tags ?? {})
+      .filter(([pair]) => hasTag(tags, pair))
+      .map(([tag, override]) => ({ source: { layer: 'tag', tag } as const, override })),
+    { source: { layer: 'account' } as const, override: config.overrides.accounts[accountId] },
+  ];
+}
+
 /**
- * The contacts one account should have: defaults, then each OU override from the root down (the nearest OU wins),
- * then the account override. Types whose resolved policy is `ignore` are left out, so they are never read.
+ * The contacts one account should have, layer over layer: defaults, each OU override from the root down (the nearest
+ * OU wins), the tag overrides matching the account's tags, then the account override. A field may name an account
+ * tag: a missing tag leaves the layer below in force; a value AWS would refuse fails that type, naming the tag.
+ * Types whose resolved policy is `ignore` are left out, so they are never read.
  */
-export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath: readonly string[]): DesiredContacts {
-  const layers = [...ouPath.map((ou) => config.overrides.organizationalUnits[ou]), config.overrides.accounts[accountId]];
+export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags = {}): DesiredContacts {
+  const layers = overrideLayers(config, accountId, ouPath, tags).map(({ override }) => override);
   const desired: DesiredContacts = {};
   for (const type of CONTACT_TYPES) {
     const base = config.contacts[type];
     if (!base) continue;
-    const merged = Object.assign({}, base, ...layers.map((layer) => layer?.[type] ?? {}));
-    if (merged.policy === 'ignore') continue;
-    const { policy, ...contact } = merged;
-    desired[type] = { contact, policy };
+    let policy: Policy = base.policy;
+    const fields: Partial<Record<FieldName, FieldOutcome>> = {};
+    for (const layer of [base, ...layers.map((override) => override?.[type])]) {
+      if (layer?.policy) policy = layer.policy;
+      for (const field of FIELD_NAMES) {
+        const outcome = fieldOutcome(type, field, layer?.[field], tags);
+        if (outcome) fields[field] = outcome;
+      }
+    }
+    if (policy === 'ignore') continue;
+    desired[type] = policy === 'delete' ? { policy } : wholeContact(policy, type, fields);
   }
   return desired;
 }
 
 /**
- * For each managed type, the layer resolveDesired took it from last: the account override, else the nearest OU that
- * overrides the type, else the default. Ignored types are included, so a report can say who decided to ignore them.
+ * For each managed type, the layer resolveDesired took it from last: the account override, else the last matching tag
+ * override, else the nearest OU that overrides the type, else the default. Ignored types are included, so a report can
+ * say who decided to ignore them.
  */
-export function resolveSources(config: EnforcerConfig, accountId: string, ouPath: readonly string[]): DesiredSources {
-  const layers: [DesiredSource, z.infer<typeof overrideSchema> | undefined][] = [
-    ...ouPath.map((id): [DesiredSource, z.infer<typeof overrideSchema> | undefined] => [{ layer: 'ou', id }, config.overrides.organizationalUnits[id]]),
-    [{ layer: 'account' }, config.overrides.accounts[accountId]],
-  ];
+export function resolveSources(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags = {}): DesiredSources {
+  const layers = overrideLayers(config, accountId, ouPath, tags);
   const sources: DesiredSources = {};
   for (const type of CONTACT_TYPES) {
     if (!config.contacts[type]) continue;
-    const setter = layers.findLast(([, override]) => Object.keys(override?.[type] ?? {}).length > 0);
-    sources[type] = setter?.[0] ?? { layer: 'default' };
+    const setter = layers.findLast(({ override }) => Object.keys(override?.[type] ?? {}).length > 0);
+    sources[type] = setter?.source ?? { layer: 'default' };
   }
   return sources;
 }
 
-/** True when the account, or any OU above it, is excluded: such an account is never called at all. */
-export function isExcluded(config: EnforcerConfig, accountId: string, ouPath: readonly string[]): boolean {
-  const { accountIds, organizationalUnitIds } = config.exclusions;
-  return accountIds.includes(accountId) || ouPath.some((ou) => organizationalUnitIds.includes(ou));
+/** A layer's value for one field; undefined when the layer leaves it to the layers below (no value, or a missing tag). */
+function fieldOutcome(type: ContactType, field: FieldName, value: string | TagReference | undefined, tags: AccountTags): FieldOutcome | undefined {
+  if (value === undefined || typeof value === 'string') return value === undefined ? undefined : { value };
+  const tagged = tags[value.tag];
+  if (tagged === undefined) return undefined;
+  const parsed = contactFields[field].safeParse(tagged);
+  // The reason names the tag and the rule, never the value: a contact's values stay out of logs and reports.
+  if (!parsed.success) return { problem: `${type} ${field} from tag ${value.tag}: ${parsed.error.issues[0]?.message ?? 'is not valid'}` };
+  return { value: parsed.data };
+}
+
+/**
+ * The contact from its resolved fields, or the problem that fails the type. The load-time rules (overrideProblem)
+ * give every field a layer; only a field that names a tag the account does not carry, with nothing below it, has none.
+ */
+function wholeContact(policy: 'enforce' | 'fill-missing', type: ContactType, fields: Partial<Record<FieldName, FieldOutcome>>): DesiredContact {
+  const problems = FIELD_NAMES.flatMap((field) => {
+    const outcome = fields[field];
+    if (!outcome) return [`${type} ${field}: no value: its tag is not on the account and no layer below sets it`];
+    return 'problem' in outcome ? [outcome.problem] : [];
+  });
+  if (problems.length > 0) return { policy, problem: problems.join('; ') };
+  const value = (field: FieldName) => (fields[field] as { value: string }).value;
+  return { policy, contact: { name: value('name'), title: value('title'), email: value('email'), phone: value('phone') } };
+}
+
+/** The types some account may resolve to `delete`: the default or any override says so. Only these may be deleted (IAM). */
+export function deletableTypes(config: EnforcerConfig): ContactType[] {
+  return CONTACT_TYPES.filter(
+    (type) => config.contacts[type] && (config.contacts[type].policy === 'delete' || allOverrides(config).some((override) => override[type]?.policy === 'delete')),
+  );
+}
+
+/** True when the configuration needs the accounts' tags: a tag exclusion, a tag override, or a field from a tag. */
+export function usesTags(config: EnforcerConfig): boolean {
+  const layers = [...Object.values(config.contacts), ...allOverrides(config).flatMap((override) => Object.values(override))];
+  return (
+    (config.exclusions.tags ?? []).length > 0 ||
+    Object.keys(config.overrides.tags ?? {}).length > 0 ||
+    layers.some((layer) => FIELD_NAMES.some((field) => typeof layer?.[field] === 'object'))
+  );
+}
+
+/** True when the account, any OU above it, or one of its tags is excluded: such an account is never called at all. */
+export function isExcluded(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags = {}): boolean {
+  const { accountIds, organizationalUnitIds, tags: excludedTags = [] } = config.exclusions;
+  return accountIds.includes(accountId) || ouPath.some((ou) => organizationalUnitIds.includes(ou)) || excludedTags.some((pair) => hasTag(tags, pair));
 }

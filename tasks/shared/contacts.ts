@@ -5,11 +5,12 @@ import { pathText } from './input-shape.ts';
 export const CONTACT_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'] as const;
 export type ContactType = (typeof CONTACT_TYPES)[number];
 
-export const POLICIES = ['enforce', 'fill-missing', 'ignore'] as const;
+export const POLICIES = ['enforce', 'fill-missing', 'ignore', 'delete'] as const;
 /**
  * - `enforce`: set when missing, correct when different.
  * - `fill-missing`: set only when missing; an existing, different contact is left alone.
  * - `ignore`: never read, never written.
+ * - `delete`: removed where it is set; a missing contact is already right. It has no fields.
  */
 export type Policy = (typeof POLICIES)[number];
 
@@ -56,12 +57,16 @@ export type Contact = z.infer<typeof contactSchema>;
 export const accountIdSchema = z.string({ error: 'must be a string' }).regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit account id');
 export const ouIdSchema = z.string({ error: 'must be a string' }).regex(OU_ID_PATTERN, 'must be an OU id like ou-ab12-cd34ef56');
 
-/** What one account should have for one type, after defaults and overrides. */
-export interface DesiredContact {
-  readonly contact: Contact;
-  readonly policy: Policy;
-}
+/** What one account should have for one type, after defaults and overrides (`ignore` types are left out). */
+export type DesiredContact =
+  | { readonly policy: 'enforce' | 'fill-missing'; readonly contact: Contact }
+  /** The contact could not be resolved (a tag's value AWS would refuse): the type fails with this reason, unwritten. */
+  | { readonly policy: 'enforce' | 'fill-missing'; readonly problem: string }
+  | { readonly policy: 'delete' };
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
+
+/** The contact a desired type should hold: none under `delete`. */
+export const contactOf = (wanted: DesiredContact | undefined): Contact | undefined => (wanted && 'contact' in wanted ? wanted.contact : undefined);
 
 /**
  * The configuration layer that last set a type's fields or policy for an account: the report's "desired source".
@@ -70,6 +75,8 @@ export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 export type DesiredSource =
   | { readonly layer: 'default' }
   | { readonly layer: 'ou'; readonly id: string }
+  /** A tag override, by its `key=value`. */
+  | { readonly layer: 'tag'; readonly tag: string }
   | { readonly layer: 'account' };
 export type DesiredSources = Partial<Record<ContactType, DesiredSource>>;
 

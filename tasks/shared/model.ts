@@ -6,7 +6,7 @@ import type { Contact, ContactType, DesiredContacts, DesiredSources } from './co
  * parent execution only ever carries chunk numbers, never the accounts themselves.
  */
 
-export type Trigger = 'control-tower' | 'organizations' | 'account-joined' | 'account-moved' | 'contact-changed' | 'schedule' | 'deploy' | 'manual';
+export type Trigger = 'control-tower' | 'organizations' | 'account-joined' | 'account-moved' | 'contact-changed' | 'tag-change' | 'schedule' | 'deploy' | 'manual';
 
 /** resolve-targets → the rest of the run. */
 export interface RunPlan {
@@ -73,6 +73,8 @@ export interface WorkList {
   readonly skippedAccounts?: readonly SkippedAccount[];
   /** How many accounts were skipped in all, listed or not. */
   readonly skippedCount?: number;
+  /** Of those, the accounts skipped as not ready yet (PENDING_ACTIVATION): a new account's claim is then released. */
+  readonly notReadyCount?: number;
 }
 
 /** The Map state's ItemSelector output: one child execution's input. */
@@ -96,7 +98,11 @@ export type CurrentContact =
   | { readonly status: 'ERROR'; readonly error: string };
 export type CurrentContacts = Partial<Record<ContactType, CurrentContact>>;
 
-export type Action = 'ASSIGN' | 'UPDATE' | 'UNCHANGED' | 'SKIP' | 'FAILED';
+export type Action = 'ASSIGN' | 'UPDATE' | 'DELETE' | 'UNCHANGED' | 'SKIP' | 'FAILED';
+/** The actions that call the Account API to change a contact: the ones put-contacts carries out. */
+export const WRITE_ACTIONS = ['ASSIGN', 'UPDATE', 'DELETE'] as const satisfies readonly Action[];
+export type WriteAction = (typeof WRITE_ACTIONS)[number];
+export const isWrite = (action: Action): action is WriteAction => (WRITE_ACTIONS as readonly Action[]).includes(action);
 export interface TypeComparison {
   readonly action: Action;
   /** The fields that differ, for UPDATE (and for SKIP under fill-missing). */
@@ -107,7 +113,7 @@ export type Comparison = Partial<Record<ContactType, TypeComparison>>;
 
 export interface ComparisonResult {
   readonly actions: Comparison;
-  /** True when at least one type is ASSIGN or UPDATE: the Choice state's test. */
+  /** True when at least one type is ASSIGN, UPDATE or DELETE: the Choice state's test. */
   readonly pending: boolean;
 }
 
@@ -132,6 +138,7 @@ export interface AccountResult {
 export interface TypeCounts {
   assigned: number;
   updated: number;
+  deleted: number;
   unchanged: number;
   skipped: number;
   failed: number;
@@ -152,7 +159,7 @@ export interface Report {
   readonly accountsFailed: number;
   readonly excluded: number;
   readonly counts: Partial<Record<ContactType, TypeCounts>>;
-  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: 'ASSIGN' | 'UPDATE'; fields?: readonly string[]; applied: boolean }[];
+  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: WriteAction; fields?: readonly string[]; applied: boolean }[];
   readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
   /** Accounts found but not reconciled, each with its reason (a SUSPENDED or PENDING_CLOSURE account, ...). */
   readonly skippedAccounts: readonly SkippedAccount[];

@@ -7,6 +7,7 @@ import {
   paginateListOrganizationalUnitsForParent,
   paginateListParents,
   paginateListRoots,
+  paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
 import { toNamedError } from './account-api.ts';
 import { MalformedInputError } from './errors.ts';
@@ -134,4 +135,29 @@ async function describeAccount(AccountId: string): Promise<Account> {
   const { Account: account } = await organizations.send(new DescribeAccountCommand({ AccountId }));
   if (!account) throw new Error(`DescribeAccount returned nothing for ${AccountId}`);
   return account;
+}
+
+// Tags are one call per account: at 10,000 accounts that is most of a listing's calls, so this client waits in its
+// own adaptive bucket on Organizations' throttling rather than failing the listing, and a few calls run at once.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html#throttling-limits
+const taggingClient = new OrganizationsClient({ retryMode: 'adaptive', maxAttempts: 10 });
+const TAG_READS_AT_ONCE = 4;
+
+/** Each account's tags, key to value (ListTagsForResource); read only when the configuration uses tags. */
+export function accountTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  return mapErrors(async () => {
+    const tags = new Map<string, Record<string, string>>();
+    const queue = [...ids];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const found: Record<string, string> = {};
+        for await (const page of paginateListTagsForResource({ client: taggingClient }, { ResourceId: id })) {
+          for (const tag of page.Tags ?? []) if (tag.Key !== undefined) found[tag.Key] = tag.Value ?? '';
+        }
+        tags.set(id, found);
+      }
+    };
+    await Promise.all(Array.from({ length: TAG_READS_AT_ONCE }, worker));
+    return tags;
+  });
 }

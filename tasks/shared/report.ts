@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from './contacts.ts';
 import { accountResult, failureReason, type StateError } from './account-result.ts';
-import type { AccountResult, Action, Report, RunPlan, TargetAccount, TypeCounts, WorkList } from './model.ts';
+import { type AccountResult, type Action, isWrite, type Report, type RunPlan, type TargetAccount, type TypeCounts, type WorkList } from './model.ts';
 
 /** The report before delivery: everything but how it was sent. */
 export type RunReport = Omit<Report, 'delivery'>;
@@ -21,6 +21,7 @@ const MAX_ENTRIES = 100;
 const COUNTER: Record<Action, keyof TypeCounts> = {
   ASSIGN: 'assigned',
   UPDATE: 'updated',
+  DELETE: 'deleted',
   UNCHANGED: 'unchanged',
   SKIP: 'skipped',
   FAILED: 'failed',
@@ -52,9 +53,9 @@ export function buildReport(records: RunRecords): RunReport {
     for (const type of CONTACT_TYPES) {
       const outcome = result.types[type];
       if (!outcome) continue;
-      const typeCounts = (counts[type] ??= { assigned: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+      const typeCounts = (counts[type] ??= { assigned: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
       typeCounts[COUNTER[outcome.action]]++;
-      if (outcome.action === 'ASSIGN' || outcome.action === 'UPDATE') {
+      if (isWrite(outcome.action)) {
         changes.push({ accountId, accountName, type, action: outcome.action, applied: outcome.applied, ...(outcome.fields && { fields: outcome.fields }) });
       } else if (outcome.action === 'FAILED' && !result.error) {
         failures.push({ accountId, accountName, type, reason: outcome.reason ?? 'failed' });
@@ -81,7 +82,7 @@ export function buildReport(records: RunRecords): RunReport {
   };
 }
 
-const changeCount = (report: RunReport) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated, 0);
+const changeCount = (report: RunReport) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
 
 /** True when the run changed nothing (nor would have, in a dry run) and failed nothing. */
 export function isUneventful(report: RunReport): boolean {
@@ -96,12 +97,14 @@ export function formatSubject(report: RunReport): string {
 }
 
 function typeBlock(type: ContactType, counts: TypeCounts): string[] {
-  const processed = counts.assigned + counts.updated + counts.unchanged + counts.skipped + counts.failed;
+  const processed = counts.assigned + counts.updated + counts.deleted + counts.unchanged + counts.skipped + counts.failed;
   return [
     type,
     `  Accounts processed: ${processed}`,
     `  Assigned: ${counts.assigned}`,
     `  Updated: ${counts.updated}`,
+    // Only where something was (or would be) deleted: most runs manage no type under the delete policy.
+    ...(counts.deleted > 0 ? [`  Deleted: ${counts.deleted}`] : []),
     `  Unchanged: ${counts.unchanged}`,
     `  Skipped: ${counts.skipped}`,
     `  Failed: ${counts.failed}`,

@@ -24,6 +24,8 @@ export type RunInput =
   | ({ readonly trigger: 'contact-changed'; readonly accountId: string; readonly contactType: ContactType; readonly eventTime: string } & ApiCallFacts)
   | { readonly trigger: 'schedule'; readonly firing: string }
   | { readonly trigger: 'deploy'; readonly configHash: string }
+  /** Organizations TagResource or UntagResource: `accountId` when the resource is an account, absent for a root, OU or policy. */
+  | { readonly trigger: 'tag-change'; readonly eventId: string; readonly resourceId: string; readonly accountId?: string }
   | { readonly trigger: 'manual'; readonly accountIds?: readonly string[]; readonly dryRun: boolean };
 
 const MAX_ACCOUNT_IDS = 1000;

@@ -1,3 +1,4 @@
+import { contactOf } from '#shared/contacts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isExcluded, loadConfig, parseConfig, resolveDesired } from '#shared/config';
@@ -63,8 +64,8 @@ describe('configuration', () => {
       'ou-ab12-bbbbbbbb': { SECURITY: { email: 'inner@example.com' } },
     } } };
     const desired = resolveDesired(config, '555555555555', ['ou-ab12-aaaaaaaa', 'ou-ab12-bbbbbbbb']);
-    expect(desired.SECURITY?.contact.email).toBe('inner@example.com');
-    expect(desired.SECURITY?.contact.name).toBe(example.contacts.SECURITY?.name);
+    expect(contactOf(desired.SECURITY)?.email).toBe('inner@example.com');
+    expect(contactOf(desired.SECURITY)?.name).toBe(example.contacts.SECURITY?.name);
   });
 
   it('lets an account override win over any OU', () => {
@@ -72,7 +73,7 @@ describe('configuration', () => {
       organizationalUnits: { 'ou-ab12-aaaaaaaa': { SECURITY: { email: 'ou@example.com' } } },
       accounts: { '555555555555': { SECURITY: { email: 'account@example.com' } } },
     } };
-    expect(resolveDesired(config, '555555555555', ['ou-ab12-aaaaaaaa']).SECURITY?.contact.email).toBe('account@example.com');
+    expect(contactOf(resolveDesired(config, '555555555555', ['ou-ab12-aaaaaaaa']).SECURITY)?.email).toBe('account@example.com');
   });
 
   it('leaves a type whose resolved policy is ignore out entirely', () => {

@@ -16,7 +16,7 @@ describe('a reconciliation in the delegated topology, end to end', () => {
   it("reaches the design brief's numbers from the delegated administrator", async () => {
     const report = await reconcile(enforcer);
 
-    expect(report.counts.SECURITY).toEqual({ assigned: 31, updated: 4, unchanged: 5, skipped: 0, failed: 0 });
+    expect(report.counts.SECURITY).toEqual({ assigned: 31, updated: 4, deleted: 0, unchanged: 5, skipped: 0, failed: 0 });
     expect(report.failures).toEqual([]);
   });
 

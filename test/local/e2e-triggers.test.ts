@@ -4,7 +4,7 @@ import { AccountClient, DeleteAlternateContactCommand, PutAlternateContactComman
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDesired } from '#shared/config';
 import { desiredStateHash } from '#shared/config-hash';
-import { CONTACT_TYPES, type ContactType } from '#shared/contacts';
+import { CONTACT_TYPES, type ContactType, contactOf as wantedContact } from '#shared/contacts';
 import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
@@ -20,7 +20,7 @@ function reconciledOrganization(): SimState {
   const paths = ouPaths(state);
   for (const account of state.accounts) {
     const desired = resolveDesired(EXAMPLE_CONFIG, account.id, paths.get(account.id) ?? []);
-    account.contacts = Object.fromEntries(Object.entries(desired).map(([type, d]) => [type, { ...d!.contact }]));
+    account.contacts = Object.fromEntries(Object.entries(desired).map(([type, d]) => [type, { ...wantedContact(d)! }]));
   }
   return state;
 }
@@ -28,7 +28,7 @@ function reconciledOrganization(): SimState {
 describe('end to end: the event triggers', () => {
   let enforcer: LocalEnforcer;
   const desiredOf = (accountId: string, type: ContactType) => {
-    return resolveDesired(EXAMPLE_CONFIG, accountId, ouPaths(enforcer.simulator!.state).get(accountId) ?? [])[type]!.contact;
+    return wantedContact(resolveDesired(EXAMPLE_CONFIG, accountId, ouPaths(enforcer.simulator!.state).get(accountId) ?? [])[type])!;
   };
   const isAsConfigured = (accountId: string) => CONTACT_TYPES.every((type) => sameContact(contactOf(enforcer, accountId, type), desiredOf(accountId, type)));
   /** The accounts the Account API was called on, in organization or standalone context. */

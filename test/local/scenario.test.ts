@@ -1,3 +1,4 @@
+import { contactOf } from '#shared/contacts';
 import { describe, expect, it } from 'vitest';
 import { type EnforcerConfig, isExcluded, loadConfig, resolveDesired } from '#shared/config';
 import type { Contact, ContactType } from '#shared/contacts';
@@ -30,7 +31,7 @@ function conditions(state: SimState, enforcerConfig: EnforcerConfig, type: Conta
   const paths = ouPaths(state);
   const counts: Record<Condition, number> = { missing: 0, outdated: 0, correct: 0 };
   for (const account of targeted(state, enforcerConfig)) {
-    const desired = resolveDesired(enforcerConfig, account.id, paths.get(account.id)!)[type]?.contact;
+    const desired = contactOf(resolveDesired(enforcerConfig, account.id, paths.get(account.id)!)[type]);
     const current = account.contacts[type];
     if (!desired) continue;
     const condition = !current ? 'missing' : JSON.stringify(normalized(current)) === JSON.stringify(normalized(desired)) ? 'correct' : 'outdated';
@@ -67,7 +68,7 @@ describe('defaultOrganization', () => {
     const paths = ouPaths(state);
     const variants = targeted(state, config).filter((account) => {
       const current = account.contacts[type];
-      const desired = resolveDesired(config, account.id, paths.get(account.id)!)[type]?.contact;
+      const desired = contactOf(resolveDesired(config, account.id, paths.get(account.id)!)[type]);
       return current && desired && JSON.stringify(current) !== JSON.stringify(desired) && JSON.stringify(normalized(current)) === JSON.stringify(normalized(desired));
     });
 

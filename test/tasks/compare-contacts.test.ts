@@ -51,4 +51,22 @@ describe('compare-contacts', () => {
 
     expect(result).toEqual({ actions: { SECURITY: { action: 'FAILED', reason: 'AccessDeniedError: not authorized' } }, pending: false });
   });
+
+  describe('under the delete policy', () => {
+    const remove: DesiredContacts = { SECURITY: { policy: 'delete' } };
+
+    it('deletes a contact that is set, whatever it holds', async () => {
+      expect(await compare(remove, found({ name: 'Anyone' }))).toEqual({ actions: { SECURITY: { action: 'DELETE' } }, pending: true });
+    });
+
+    it('leaves a missing contact alone: it is already what delete wants, so no call is made', async () => {
+      expect(await compare(remove, { SECURITY: { status: 'MISSING' } })).toEqual({ actions: { SECURITY: { action: 'UNCHANGED' } }, pending: false });
+    });
+
+    it('fails a type that could not be read rather than deleting blindly', async () => {
+      const result = await compare(remove, { SECURITY: { status: 'ERROR', error: 'AccessDeniedError: denied' } });
+
+      expect(result).toEqual({ actions: { SECURITY: { action: 'FAILED', reason: 'AccessDeniedError: denied' } }, pending: false });
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { contactOf } from '#shared/contacts';
 import {
   AccountNotFoundException,
   ChildNotFoundException,
@@ -68,9 +69,9 @@ describe('list-accounts', () => {
 
     await listAccounts(config);
 
-    expect(stored('100000000001')?.desired.SECURITY?.contact.name).toBe(CONTACTS.SECURITY.name);
-    expect(stored('100000000002')?.desired.SECURITY?.contact.name).toBe('Workloads SOC');
-    expect(stored('100000000003')?.desired.SECURITY?.contact.name).toBe('Prod SOC');
+    expect(contactOf(stored('100000000001')?.desired.SECURITY)?.name).toBe(CONTACTS.SECURITY.name);
+    expect(contactOf(stored('100000000002')?.desired.SECURITY)?.name).toBe('Workloads SOC');
+    expect(contactOf(stored('100000000003')?.desired.SECURITY)?.name).toBe('Prod SOC');
   });
 
   it('asks for each parent once, never ListParents per account', async () => {

@@ -1,4 +1,4 @@
-import { AccessDeniedException, AccountClient, PutAlternateContactCommand, TooManyRequestsException } from '@aws-sdk/client-account';
+import { AccessDeniedException, AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesiredContacts } from '#shared/contacts';
@@ -89,5 +89,34 @@ describe('put-contacts', () => {
 
     expect(account).not.toHaveReceivedCommand(PutAlternateContactCommand);
     expect(writes.SECURITY).toEqual({ status: 'FAILED', error: 'refused: the configured mode is audit' });
+  });
+
+  describe('DELETE', () => {
+    const deleting: Comparison = { SECURITY: { action: 'ASSIGN' }, OPERATIONS: { action: 'DELETE' } };
+    const wanted: DesiredContacts = { SECURITY: DESIRED.SECURITY!, OPERATIONS: { policy: 'delete' } };
+    const run = () => handler({ target: { accountId: MEMBER }, desired: wanted, actions: deleting, recentlyJoined: false }, lambdaContext);
+
+    it('deletes the type with DeleteAlternateContact and writes the others with Put', async () => {
+      account.on(DeleteAlternateContactCommand).resolves({});
+
+      expect(await run()).toEqual({ SECURITY: { status: 'WRITTEN' }, OPERATIONS: { status: 'WRITTEN' } });
+      expect(account).toHaveReceivedCommandWith(DeleteAlternateContactCommand, { AccountId: MEMBER, AlternateContactType: 'OPERATIONS' });
+      expect(account).toHaveReceivedCommandTimes(PutAlternateContactCommand, 1);
+    });
+
+    it('counts a contact already gone as deleted', async () => {
+      account.on(DeleteAlternateContactCommand).rejects(new ResourceNotFoundException({ message: 'No contact', ...metadata }));
+
+      expect((await run()).OPERATIONS).toEqual({ status: 'WRITTEN' });
+    });
+
+    it('fails only the deleted type when Delete is denied', async () => {
+      account.on(DeleteAlternateContactCommand).rejects(new AccessDeniedException({ message: 'denied', ...metadata }));
+
+      const writes = await run();
+
+      expect(writes.SECURITY).toEqual({ status: 'WRITTEN' });
+      expect(writes.OPERATIONS).toMatchObject({ status: 'FAILED', error: expect.stringContaining('AccessDenied') });
+    });
   });
 });

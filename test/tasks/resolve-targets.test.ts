@@ -206,7 +206,7 @@ describe('resolve-targets', () => {
     ['Control Tower without a state', controlTowerEvent({ account: { accountId: NEW_ACCOUNT } }), `${CT_STATUS}.state: must be a string`],
     ['Control Tower with a short account id', controlTowerEvent({ state: 'SUCCEEDED', account: { accountId: '2222' } }), `${CT_STATUS}.account.accountId: must be a 12-digit account id`],
     ['Control Tower without an account', controlTowerEvent({ state: 'SUCCEEDED' }), `${CT_STATUS}.account.accountId: must be a string`],
-    ['Organizations with another event name', { ...organizationsEvent(), detail: { ...organizationsEvent().detail, eventName: 'CreateAccount' } }, 'detail.eventName: must be CreateAccountResult or AccountJoinedOrganization or MoveAccount'],
+    ['Organizations with another event name', { ...organizationsEvent(), detail: { ...organizationsEvent().detail, eventName: 'CreateAccount' } }, 'detail.eventName: must be CreateAccountResult or AccountJoinedOrganization or MoveAccount or TagResource or UntagResource'],
     ['Organizations without its status', { ...organizationsEvent(), detail: { eventName: 'CreateAccountResult', serviceEventDetails: {} } }, `${STATUS}: must be an object`],
     ['Organizations with a letter in the account id', organizationsEvent({ state: 'SUCCEEDED', accountId: '22222222222x' }), `${STATUS}.accountId: must be a 12-digit account id`],
     ['Organizations with a numeric account id', organizationsEvent({ state: 'SUCCEEDED', accountId: 222222222222 }), `${STATUS}.accountId: must be a string`],

@@ -6,6 +6,7 @@ import { deployConfigurationChanged } from './deploy.ts';
 import type { EventParser } from './envelope.ts';
 import { organizationsCreateAccountResult } from './organizations.ts';
 import { schedulerScheduledEvent } from './scheduler.ts';
+import { organizationsTagResource, organizationsUntagResource } from './tags.ts';
 
 /** Every event the enforcer reacts to. A new source is one module exporting an EventParser, listed here. */
 export const EVENT_PARSERS: readonly EventParser[] = [
@@ -17,6 +18,8 @@ export const EVENT_PARSERS: readonly EventParser[] = [
   accountDeleteAlternateContact,
   schedulerScheduledEvent,
   deployConfigurationChanged,
+  organizationsTagResource,
+  organizationsUntagResource,
 ];
 
 export type { EventParser } from './envelope.ts';

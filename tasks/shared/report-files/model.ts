@@ -79,6 +79,8 @@ function outcomeOf(outcome: NonNullable<TypeOutcome>): Pick<ReportEntry, 'outcom
       return outcome.applied ? { outcome: 'ASSIGNED', fields } : { outcome: 'DRIFT', fields, reason: 'no contact set; a write would assign it' };
     case 'UPDATE':
       return outcome.applied ? { outcome: 'UPDATED', fields } : { outcome: 'DRIFT', fields, reason: 'differs; a write would update it' };
+    case 'DELETE':
+      return outcome.applied ? { outcome: 'DELETED', fields } : { outcome: 'DRIFT', fields, reason: 'set while the policy is delete; a write would delete it' };
     case 'SKIP':
       return { outcome: 'SKIPPED', fields, reason: outcome.reason ?? 'skipped' };
     case 'FAILED':
