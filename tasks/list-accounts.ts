@@ -31,7 +31,7 @@ function toTarget(account: OrganizationAccount, tags: AccountTags, managementId:
     desired: resolveDesired(config, account.id, account.ouPath, tags),
     recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
     ouPath: account.ouPath,
-    sources: resolveSources(config, account.id, account.ouPath),
+    sources: resolveSources(config, account.id, account.ouPath, tags),
   };
 }
 
