@@ -13,6 +13,9 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores, which on a 2-core machine runs every file in a single
+    // worker. Two workers keep both cores busy; the type check's process shares them.
+    maxWorkers: 2,
     // The type check runs beside the tests and fails the run on a type error (test/type-check.ts).
     globalSetup: ['test/type-check.ts'],
     projects: [
