@@ -1,8 +1,11 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClientRequest } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatReportFigures, type ReportFigures } from './bench-report.ts';
 import { loadConfig } from '#shared/config';
 import type { Report, WorkList } from '#shared/model';
 import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
@@ -26,12 +29,20 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '100' },
     seed: { type: 'string', default: '7' },
     sequential: { type: 'boolean', default: true },
+    // The report files of a run this size: their sizes, the Report task's time and memory, and report.html in Chromium.
+    'report-files': { type: 'boolean', default: true },
     json: { type: 'string' },
     config: { type: 'string', default: 'config/alternate-contacts.yaml' },
   },
   allowNegative: true,
 });
 const accounts = Number(values.accounts);
+
+function reportFilesFigures(count: number): ReportFigures {
+  const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const output = execFileSync(process.execPath, [tsx, join(import.meta.dirname, 'bench-report.ts'), String(count), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ReportFigures;
+}
 const speedup = Number(values.speedup);
 const latencyMs = Number(values.latency);
 const config = loadConfig(values.config);
@@ -198,6 +209,10 @@ ${warn(sequential, Number(values['sequential-speedup']))}  simulated time       
     : ''
 }`);
 
+// In a process of its own: the tasks' module-scope clients still point at this run's simulator, now closed.
+const reportFiles = values['report-files'] ? reportFilesFigures(accounts) : undefined;
+if (reportFiles) console.log(formatReportFigures(reportFiles));
+
 if (values.json) {
   const figures = {
     accounts,
@@ -223,6 +238,7 @@ if (values.json) {
     costLines: cost.lines,
     sequentialSimulatedSeconds: sequential?.simulatedSeconds,
     sequentialRatio: sequential && sequential.simulatedSeconds / run.simulatedSeconds,
+    reportFiles,
   };
   writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
 }
