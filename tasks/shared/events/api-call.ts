@@ -19,12 +19,13 @@ const userIdentity = eventObject({
   sessionContext: eventObject({ sessionIssuer: eventObject({ arn: arnSchema.optional() }).optional() }).optional(),
 }).optional();
 
-/** One API call of one service, its requestParameters shaped by the caller. */
-export const apiCallEvent = <S extends z.ZodRawShape>(source: string, eventName: string, requestParameters: S) =>
+/** One API call of one service, its requestParameters (and any other detail fields it needs) shaped by the caller. */
+export const apiCallEvent = <S extends z.ZodRawShape, D extends z.ZodRawShape = Record<never, never>>(source: string, eventName: string, requestParameters: S, detail?: D) =>
   eventSchema({
     source,
     detailType: CLOUDTRAIL_API_CALL,
     detail: eventObject({
+      ...(detail as D),
       eventName: z.literal(eventName, { error: `must be ${eventName}` }),
       eventTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
       userIdentity,

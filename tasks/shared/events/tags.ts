@@ -1,27 +1,22 @@
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../contacts.ts';
 import type { RunInput } from '../run-input.ts';
-import { type EventParser, eventObject, eventSchema, parseEvent } from './envelope.ts';
-
-// Organizations API calls reach EventBridge as CloudTrail management events in us-east-1.
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_security_incident-response.html
-const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+import { apiCallEvent } from './api-call.ts';
+import { type EventParser, parseEvent } from './envelope.ts';
 
 /**
  * TagResource (requestParameters.tags) and UntagResource (requestParameters.tagKeys) name the resource by id: an
  * account's 12 digits, or a root, OU or policy id. Only the id is read; the tags are read again from Organizations.
+ * Organizations API calls reach EventBridge as CloudTrail management events in us-east-1.
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_TagResource.html
  */
 const tagEvent = (eventName: string) =>
-  eventSchema({
-    source: 'aws.organizations',
-    detailType: CLOUDTRAIL_API_CALL,
-    detail: eventObject({
-      eventName: z.literal(eventName, { error: `must be ${eventName}` }),
-      eventID: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
-      requestParameters: eventObject({ resourceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty') }),
-    }),
-  });
+  apiCallEvent(
+    'aws.organizations',
+    eventName,
+    { resourceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty') },
+    { eventID: z.string({ error: 'must be a string' }).min(1, 'must not be empty') },
+  );
 
 /** A tag change on an account reconciles that account; one on a root, OU or policy changes no account's contacts. */
 function tagChangeParser(eventName: 'TagResource' | 'UntagResource'): EventParser {
