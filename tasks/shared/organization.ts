@@ -12,7 +12,10 @@ import {
 import { toNamedError } from './account-api.ts';
 import { MalformedInputError } from './errors.ts';
 
-const organizations = new OrganizationsClient({});
+// Adaptive retry: the walk sends several parents' calls at once from one container, and the client's own rate limiter
+// settles them at the rate Organizations answers instead of failing the walk on a throttle.
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+const organizations = new OrganizationsClient({ retryMode: 'adaptive' });
 
 /** An account of the organization with the OUs above it, root first (resolveDesired's order). */
 export interface OrganizationAccount {
@@ -49,36 +52,66 @@ export function managementAccountId(): Promise<string> {
   });
 }
 
+// Parents walked at once: each keeps one request outstanding, so a handful in flight takes a fraction of the time a
+// parent-by-parent walk does; the adaptive client keeps them within Organizations' request rate.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+const PARENTS_IN_FLIGHT = 4;
+
+interface Parent {
+  readonly id: string;
+  readonly ouPath: readonly string[];
+}
+
+/** The OUs and accounts directly under one parent: two paginated calls. */
+async function childrenOf({ id: ParentId, ouPath }: Parent): Promise<{ ous: Parent[]; accounts: OrganizationAccount[] }> {
+  const ous: Parent[] = [];
+  const accounts: OrganizationAccount[] = [];
+  for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations }, { ParentId })) {
+    ous.push(...(page.OrganizationalUnits ?? []).map((ou) => ({ id: ou.Id ?? '', ouPath: [...ouPath, ou.Id ?? ''] })));
+  }
+  for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId })) {
+    accounts.push(...(page.Accounts ?? []).map((account) => toOrganizationAccount(account, ouPath)));
+  }
+  return { ous, accounts };
+}
+
+/** `work` over every item, at most `inFlight` at once, results in the items' order. */
+async function mapInFlight<T, R>(items: readonly T[], inFlight: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+  return results;
+}
+
 /**
- * Every account, breadth-first from the roots: two paginated calls per parent, so OU paths cost O(#OUs) calls
- * instead of a ListParents chain per account.
+ * Every account, breadth-first from the roots, one level of OUs at a time with PARENTS_IN_FLIGHT parents at once:
+ * two paginated calls per parent, so OU paths cost O(#OUs) calls instead of a ListParents chain per account.
  */
 export function listOrganizationAccounts(): Promise<OrganizationAccount[]> {
   return mapErrors(async () => {
     const accounts: OrganizationAccount[] = [];
-    const parents: { id: string; ouPath: readonly string[] }[] = [];
+    let level: Parent[] = [];
     for await (const page of paginateListRoots({ client: organizations }, {})) {
-      parents.push(...(page.Roots ?? []).map((root) => ({ id: root.Id ?? '', ouPath: [] })));
+      level.push(...(page.Roots ?? []).map((root) => ({ id: root.Id ?? '', ouPath: [] })));
     }
-    for (let next = parents.shift(); next; next = parents.shift()) {
-      const { id: ParentId, ouPath } = next;
-      for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations }, { ParentId })) {
-        parents.push(...(page.OrganizationalUnits ?? []).map((ou) => ({ id: ou.Id ?? '', ouPath: [...ouPath, ou.Id ?? ''] })));
-      }
-      for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId })) {
-        accounts.push(...(page.Accounts ?? []).map((account) => toOrganizationAccount(account, ouPath)));
-      }
+    while (level.length > 0) {
+      const children = await mapInFlight(level, PARENTS_IN_FLIGHT, childrenOf);
+      accounts.push(...children.flatMap((child) => child.accounts));
+      level = children.flatMap((child) => child.ous);
     }
     return accounts;
   });
 }
 
-interface Parent {
+interface ParentOfChild {
   readonly id: string;
   readonly type: string;
 }
 
-async function parentOf(ChildId: string): Promise<Parent> {
+async function parentOf(ChildId: string): Promise<ParentOfChild> {
   for await (const page of paginateListParents({ client: organizations }, { ChildId })) {
     const [parent] = page.Parents ?? [];
     if (parent) return { id: parent.Id ?? '', type: parent.Type ?? '' };
@@ -114,7 +147,7 @@ export function parentIdOf(accountId: string): Promise<string> {
 /** Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once). */
 export function describeAccounts(ids: readonly string[]): Promise<OrganizationAccount[]> {
   return mapErrors(async () => {
-    const parents = new Map<string, Promise<Parent>>();
+    const parents = new Map<string, Promise<ParentOfChild>>();
     const cachedParentOf = (id: string) => {
       const parent = parents.get(id) ?? parentOf(id);
       parents.set(id, parent);
@@ -146,18 +179,14 @@ const TAG_READS_AT_ONCE = 4;
 /** Each account's tags, key to value (ListTagsForResource); read only when the configuration uses tags. */
 export function accountTags(ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
   return mapErrors(async () => {
-    const tags = new Map<string, Record<string, string>>();
-    const queue = [...ids];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const found: Record<string, string> = {};
-        for await (const page of paginateListTagsForResource({ client: taggingClient }, { ResourceId: id })) {
-          for (const tag of page.Tags ?? []) if (tag.Key !== undefined) found[tag.Key] = tag.Value ?? '';
-        }
-        tags.set(id, found);
+    const tagsOf = async (ResourceId: string) => {
+      const found: Record<string, string> = {};
+      for await (const page of paginateListTagsForResource({ client: taggingClient }, { ResourceId })) {
+        for (const tag of page.Tags ?? []) if (tag.Key !== undefined) found[tag.Key] = tag.Value ?? '';
       }
+      return found;
     };
-    await Promise.all(Array.from({ length: TAG_READS_AT_ONCE }, worker));
-    return tags;
+    const found = await mapInFlight(ids, TAG_READS_AT_ONCE, tagsOf);
+    return new Map(ids.map((id, index) => [id, found[index]!]));
   });
 }
