@@ -34,9 +34,10 @@ export default defineConfig({
           name: 'unit-and-e2e',
           include: ['test/**/*.test.ts'],
           exclude: ['test/infra/**'],
-          // Each file keeps its own module graph: the tasks read their environment and build their clients at import,
-          // and every end-to-end file starts its own simulator with its own environment.
-          isolate: true,
+          // Files share their worker's packages, loaded once; each file loads the project's own modules afresh and puts
+          // back what it changed in the process (test/fresh-modules.ts).
+          isolate: false,
+          setupFiles: [...shared.setupFiles, 'test/fresh-modules.ts'],
         },
       },
     ],

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /**
  * Runs `tsc --noEmit` beside the test files instead of before them, and fails the run on a type error: the check and
@@ -7,7 +8,8 @@ import { createRequire } from 'node:module';
  * what changed (the build info lives in node_modules/.cache, which git ignores).
  */
 export default function typeCheck() {
-  const tscPath = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  // TypeScript 7 exports no bin path: the package's own `tsc` entry sits next to its package.json.
+  const tscPath = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin/tsc');
   const tsc = spawn(process.execPath, [tscPath, '--noEmit', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/tsc/tsbuildinfo'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   tsc.stdout.on('data', (chunk: Buffer) => (output += chunk));

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config';
 import type { CheckContext } from '../../local/preflight/checks.ts';
@@ -10,8 +10,8 @@ import type { CheckResult } from '../../local/preflight/result.ts';
 
 // The simulator deploys no stacks, so the deployed-stack checks are specified here against mocked CloudFormation and
 // Step Functions answers, shaped as AWS returns them.
-const cloudFormation = mockClient(CloudFormationClient);
-const sfn = mockClient(SFNClient);
+const cloudFormation = mockSdkClient(CloudFormationClient);
+const sfn = mockSdkClient(SFNClient);
 const config = loadConfig('config/alternate-contacts.yaml');
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:EnforcerStateMachineA94C0D84-abc';
 const context = (overrides: Partial<CheckContext> = {}): CheckContext => ({

@@ -1,13 +1,13 @@
 import { AccessDeniedException, InternalServerException, TooManyRequestsException, ValidationException } from '@aws-sdk/client-account';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import './support.ts';
 import { accountClientFor, assumedRoleCredentials, perType, toNamedError } from '#shared/account-api';
 import type { ContactType } from '#shared/contacts';
 import { ThrottledError } from '#shared/errors';
 
-const sts = mockClient(STSClient);
+const sts = mockSdkClient(STSClient);
 const ROLE = 'arn:aws:iam::111111111111:role/alternate-contacts-management';
 const assumed = (minutesLeft: number) => ({
   Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + minutesLeft * 60_000) },

@@ -6,11 +6,11 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-account';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
-const account = mockClient(AccountClient);
+const account = mockSdkClient(AccountClient);
 const { handler } = await loadTask(() => import('../../tasks/get-contacts.ts'));
 
 const MEMBER = '222222222222';

@@ -13,14 +13,14 @@ import {
   type Account,
 } from '@aws-sdk/client-organizations';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '#shared/config';
 import type { RunPlan, TargetAccount } from '#shared/model';
 import { BASE_CONFIG, CONTACTS, ENFORCER_ACCOUNT_ID, lambdaContext, loadTask, MANAGEMENT_ACCOUNT_ID } from './support.ts';
 
-const organizations = mockClient(OrganizationsClient);
-const documents = mockClient(DynamoDBDocumentClient);
+const organizations = mockSdkClient(OrganizationsClient);
+const documents = mockSdkClient(DynamoDBDocumentClient);
 
 const ROOT = 'r-ab12';
 const WORKLOADS = 'ou-ab12-cd34ef56';

@@ -1,11 +1,11 @@
 import { AccessDeniedException, AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-account';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesiredContacts } from '#shared/contacts';
 import type { Comparison } from '#shared/model';
 import { BASE_CONFIG, CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
-const account = mockClient(AccountClient);
+const account = mockSdkClient(AccountClient);
 const { handler } = await loadTask(() => import('../../tasks/put-contacts.ts'));
 
 const MEMBER = '222222222222';

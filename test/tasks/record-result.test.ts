@@ -1,11 +1,11 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { IterationState } from '#shared/account-result';
 import type { AccountResult, TargetAccount } from '#shared/model';
 import { CONTACTS, lambdaContext, loadTask } from './support.ts';
 
-const documents = mockClient(DynamoDBDocumentClient);
+const documents = mockSdkClient(DynamoDBDocumentClient);
 const { handler } = await loadTask(() => import('../../tasks/record-result.ts'));
 
 const account: TargetAccount = {

@@ -2,16 +2,16 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { CopyObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountResult, Report, RunPlan, TargetAccount, WorkList } from '#shared/model';
 import { ENV } from '#shared/env';
 import { BASE_CONFIG, CONTACTS, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
-const documents = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
-const secrets = mockClient(SecretsManagerClient);
-const s3 = mockClient(S3Client);
+const documents = mockSdkClient(DynamoDBDocumentClient);
+const sns = mockSdkClient(SNSClient);
+const secrets = mockSdkClient(SecretsManagerClient);
+const s3 = mockSdkClient(S3Client);
 const { items: claims } = mockIdempotencyTable();
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/very-secret-token';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
@@ -14,7 +14,7 @@ const { dynamodb, items } = mockIdempotencyTable();
 const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { [ENV.WRITER_ARNS]: PUT_TASK_ROLE });
 const resolve = (input: unknown, executionName = 'run-1') => handler({ input, executionName }, lambdaContext);
 
-const organizations = mockClient(OrganizationsClient);
+const organizations = mockSdkClient(OrganizationsClient);
 const isIn = (accountId: string, parentId: string) =>
   organizations.on(ListParentsCommand, { ChildId: accountId }).resolves({ Parents: [{ Id: parentId, Type: parentId.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });
 

@@ -1,6 +1,6 @@
 import { ChildNotFoundException, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
@@ -10,7 +10,7 @@ const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'
 const NEW_ACCOUNT = '222222222222';
 const ROOT = 'r-ab12';
 const WORKLOADS = 'ou-ab12-cd34ef56';
-const organizations = mockClient(OrganizationsClient);
+const organizations = mockSdkClient(OrganizationsClient);
 /** Where the new account sits now, as ListParents answers. */
 const accountIsIn = (parentId: string) =>
   organizations.on(ListParentsCommand, { ChildId: NEW_ACCOUNT }).resolves({ Parents: [{ Id: parentId, Type: parentId === ROOT ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });

@@ -10,7 +10,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockSdkClient } from '../sdk-mock.ts';
 import { vi } from 'vitest';
 import type { ConfigInput } from '#shared/config';
 import type { DesiredContacts } from '#shared/contacts';
@@ -88,7 +88,7 @@ export const lambdaContext: Context = {
  * and returns the stored item, as DynamoDB does with ReturnValuesOnConditionCheckFailure ALL_OLD.
  */
 export function mockIdempotencyTable() {
-  const dynamodb = mockClient(DynamoDBClient);
+  const dynamodb = mockSdkClient(DynamoDBClient);
   const items = new Map<string, Record<string, AttributeValue>>();
   const keyOf = (key: Record<string, AttributeValue> | undefined) => key?.['id']?.S ?? '';
   dynamodb.on(PutItemCommand).callsFake(({ Item }: { Item: Record<string, AttributeValue> }) => {
