@@ -1,6 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { isDelegated, loadDeployment } from './deployment.ts';
+import { isDelegated, type LoadedDeployment, loadDeployment } from './deployment.ts';
 import { HOME_REGION, NAMES, STACK_IDS } from './names.ts';
 import { ControlTowerForwarderStack } from './stacks/control-tower-forwarder-stack.ts';
 import { EnforcerStack } from './stacks/enforcer-stack.ts';
@@ -15,8 +15,7 @@ export { STACK_IDS };
  * - either: a Control Tower forwarder in the management account's Control Tower home Region when that is not us-east-1.
  * cdk-nag's AWS Solutions checks run on every synth.
  */
-export function buildEnforcerApp(app: App): void {
-  const { config, deployment } = loadDeployment(app);
+export function buildEnforcerApp(app: App, { config, deployment }: LoadedDeployment = loadDeployment(app)): void {
   const management = { account: deployment.managementAccountId, region: HOME_REGION };
   const delegated = isDelegated(deployment) ? deployment : undefined;
 

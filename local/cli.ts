@@ -7,7 +7,6 @@ import type { Report, WorkList } from '#shared/model';
 import { formatSummary } from '#shared/report';
 import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
-import { startLocalEnforcer } from './enforcer.ts';
 import { saveReportFiles } from './report-files.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
 import { applyEvent, loadState, saveState, type SimState } from './simulator/index.ts';
@@ -254,6 +253,9 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
 
   let accountCount = 0;
   const onRecorded = progress(io, () => accountCount);
+  // Loaded only once the flags and the input are known good: a usage error answers without loading the engine, the
+  // tasks and the AWS SDK.
+  const { startLocalEnforcer } = await import('./enforcer.ts');
   const enforcer = await startLocalEnforcer({
     config,
     target: options.target,

@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, withDefaults } from '../support/cli.ts';
+import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
 
-/**
- * The real command line, `npm start -- ...args` as a child process, in a fresh folder. Only where the process
- * itself is under test: the handlers keep their first configuration for the life of a process, so a second
- * engine run with another configuration (here, --dry-run's audit mode) needs a process of its own.
- */
+/** The real command line, `npm start -- ...args` as a child process, in a fresh folder: where the process itself is under test. */
 async function startProcess(...args: string[]) {
   const cwd = mkdtempSync(join(tmpdir(), 'enforcer-cli-'));
   const cli = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/run.ts'), ...withDefaults(args)];
@@ -136,20 +132,20 @@ describe('npm start', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('holds console input, not an EventBridge event; give it with --input');
   });
-});
 
-describe('npm start, as a real process', () => {
   it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
     const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
 
-    const { code, stdout, stderr, cwd } = await startProcess('--dry-run', '--input', scheduledEvent);
+    const { code, stdout, stderr, cwd } = await startWithFreshModules('--dry-run', '--input', scheduledEvent);
 
     expect(code).toBe(0);
     expect(stdout).toContain('DRY RUN');
     expect(stderr).toContain('Input: scheduled event');
     expect(savedOrganization(cwd).accounts.filter((a) => a.contacts.SECURITY).length).toBe(9);
   });
+});
 
+describe('npm start, as a real process', () => {
   it('exits 2 on a blank flag from the real command line, as an unset shell variable gives it', async () => {
     const { code, stderr, cwd } = await startProcess('--input', '');
 

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { main } from '../../local/cli.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -15,10 +16,25 @@ export function withDefaults(args: readonly string[]): string[] {
 
 /** `npm start -- ...args`, in-process, in a fresh folder so each case starts from its own .local-state. */
 export async function startInProcess(...args: string[]) {
+  return startWith(main, args);
+}
+
+/**
+ * `npm start -- ...args` in-process with the project's modules loaded afresh, as a new process would load them: the
+ * tasks read their configuration when imported and keep it, so a run with another configuration (a dry run's audit
+ * mode) needs them anew.
+ */
+export async function startWithFreshModules(...args: string[]) {
+  vi.resetModules();
+  const fresh = (await import('../../local/cli.ts')) as { main: typeof main };
+  return startWith(fresh.main, args);
+}
+
+async function startWith(cli: typeof main, args: readonly string[]) {
   const cwd = mkdtempSync(join(tmpdir(), 'enforcer-cli-'));
   let stdout = '';
   let stderr = '';
-  const code = await main(withDefaults(args), {
+  const code = await cli(withDefaults(args), {
     out: (text) => (stdout += text),
     err: (text) => (stderr += text),
     cwd,
