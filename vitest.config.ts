@@ -24,8 +24,10 @@ export default defineConfig({
           ...shared,
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
-          // The infra files share one module graph, so test/infra/synth.ts synthesizes each context once per run.
+          // The infra files share one module graph in one worker, so test/infra/synth.ts synthesizes each context once
+          // per run, and the CDK's first synthesis in a process (its modules loading, about 4 s) is paid once.
           isolate: false,
+          fileParallelism: false,
         },
       },
       {

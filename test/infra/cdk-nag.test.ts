@@ -1,4 +1,4 @@
-import { type App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { buildApp, DELEGATED, freshApp, STACK_IDS } from './synth.ts';
@@ -48,5 +48,21 @@ describe('cdk-nag AWS Solutions checks', () => {
     for (const [path, id, reason] of acknowledged) {
       expect(typeof reason === 'string' && reason.trim().split(/\s+/).length >= 8, `${path} ${id}: "${String(reason)}"`).toBe(true);
     }
+  });
+});
+
+describe('CloudFormation template validation, as cdk.json sets it for `cdk synth`', () => {
+  it.each(Object.entries(TOPOLOGIES))('finds nothing in the %s topology', (_name, context) => {
+    const app = buildApp(context);
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails the synth on a property CloudFormation would reject', () => {
+    const app = freshApp({}, { validateTemplates: true });
+    const stack = app.node.findChild(STACK_IDS.enforcer) as Stack;
+    new CfnResource(stack, 'CarelessQueue', { type: 'AWS::SQS::Queue', properties: { MessageRetentionPeriod: 'forever' } });
+
+    expect(() => app.synth()).toThrow(/MessageRetentionPeriod: 'forever' is not of type 'integer' \(CloudFormation Validate\)/);
   });
 });
