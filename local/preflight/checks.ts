@@ -3,6 +3,7 @@ import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizatio
 import { type EnforcerConfig, isExcluded } from '#shared/config';
 import { CONTACT_TYPES } from '#shared/contacts';
 import { HOME_REGION } from '../../infra/names.ts';
+import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
@@ -165,6 +166,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         `set deployment.controlTowerHomeRegion in ${configFile} to the home Region shown in Control Tower's Landing zone settings`,
       );
     }],
+    ['cloudtrail-delivery', () => cloudTrailCheck(context)],
     ...deployedChecks(context),
   ];
 
