@@ -78,7 +78,7 @@ export async function cloudTrailCheck(context: CheckContext): Promise<CheckResul
     const outcomes = [];
     for (const need of needs) outcomes.push({ need, ...(await judge(need, trails, caller)) });
 
-    const found = trails.length === 0 ? `no trail seen from ${caller} in ${HOME_REGION}` : `trails seen from ${caller} in ${HOME_REGION}: ${trails.map((t) => t.summary).join(', ')}`;
+    const found = trails.length === 0 ? `no trail seen from ${caller} in ${HOME_REGION}; a single-Region trail homed in another Region is seen only there, and records nothing in ${HOME_REGION}` : `trails seen from ${caller} in ${HOME_REGION}: ${trails.map((t) => t.summary).join(', ')}`;
     // Needs with the same outcome (usually one organization trail delivering them all) share one clause.
     const clauses = new Map<string, string[]>();
     for (const o of outcomes) clauses.set(o.text, [...(clauses.get(o.text) ?? []), o.need.what]);
