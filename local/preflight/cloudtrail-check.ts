@@ -2,7 +2,8 @@ import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetT
 import { HOME_REGION } from '../../infra/names.ts';
 import type { CheckContext } from './checks.ts';
 import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
-import { type ManagementWrite, recordsWrite } from './trail-selectors.ts';
+import { once } from './facts.ts';
+import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail-selectors.ts';
 
 /**
  * cloudtrail-delivery: MoveAccount and the hand contact edits are "AWS API Call via CloudTrail" events, which
@@ -44,9 +45,7 @@ type Verdict =
 
 interface SeenTrail {
   readonly name: string;
-  readonly arn: string;
   readonly owner: string;
-  readonly homeRegion: string;
   readonly organizationTrail: boolean;
   readonly summary: string;
   verdict(events: readonly ManagementWrite[]): Promise<Verdict>;
@@ -115,34 +114,38 @@ function seenTrail(cloudTrail: CloudTrailClient, trail: Trail, caller: string): 
   const organizationTrail = trail.IsOrganizationTrail === true;
   const inOwner = owner === caller ? '' : ` (in account ${owner})`;
   const coversHomeRegion = trail.IsMultiRegionTrail === true || homeRegion === HOME_REGION;
-  let reads: Promise<{ logging: boolean } & Parameters<typeof recordsWrite>[0]> | undefined;
-  const read = () =>
-    (reads ??= Promise.all([cloudTrail.send(new GetTrailStatusCommand({ Name: arn })), cloudTrail.send(new GetEventSelectorsCommand({ TrailName: arn }))]).then(([status, selectors]) => ({
-      logging: status.IsLogging === true,
-      ...selectors,
-    })));
+  // Read once each, when a need first asks; a trail that cannot be read is uncertain, never a crash of the check.
+  const status = once(() => cloudTrail.send(new GetTrailStatusCommand({ Name: arn })));
+  const selectors = once(() => cloudTrail.send(new GetEventSelectorsCommand({ TrailName: arn })));
+  const unreadable = (what: string, error: unknown): Verdict => ({
+    kind: 'uncertain',
+    reason: `${name}'s ${what} could not be read (${describeError(error)}${isAccessDenied(error) ? `; allow ${READS}` : ''})`,
+  });
   return {
     name,
-    arn,
     owner,
-    homeRegion,
     organizationTrail,
     summary: `${name} (${organizationTrail ? 'organization trail' : 'trail'} of ${owner}, ${trail.IsMultiRegionTrail ? 'multi-Region' : 'single-Region'}, home ${homeRegion})`,
     async verdict(events) {
       if (!coversHomeRegion) {
         return { kind: 'blocked', reason: `${name} logs ${homeRegion} only, not ${HOME_REGION}`, fix: `aws cloudtrail update-trail --name ${name} --is-multi-region-trail --region ${homeRegion}${inOwner}` };
       }
-      let state: Awaited<ReturnType<typeof read>>;
+      let logging: boolean;
       try {
-        state = await read();
+        logging = (await status()).IsLogging === true;
       } catch (error) {
-        if (!isAccessDenied(error)) throw error;
-        return { kind: 'uncertain', reason: `${name}'s status or selectors could not be read (${describeError(error)}; allow ${READS})` };
+        return unreadable('status', error);
       }
-      if (!state.logging) return { kind: 'blocked', reason: `${name} is not logging`, fix: `aws cloudtrail start-logging --name ${arn} --region ${homeRegion}${inOwner}` };
-      const recordings = events.map((event) => recordsWrite(state, event));
+      if (!logging) return { kind: 'blocked', reason: `${name} is not logging`, fix: `aws cloudtrail start-logging --name ${arn} --region ${homeRegion}${inOwner}` };
+      let read: TrailSelectors;
+      try {
+        read = await selectors();
+      } catch (error) {
+        return unreadable('event selectors', error);
+      }
+      const recordings = events.map((event) => recordsWrite(read, event));
       const none = recordings.find((r) => r.kind === 'none');
-      if (none) return { kind: 'blocked', reason: `${name}: ${none.reason}`, fix: selectorFix(name, homeRegion, state.AdvancedEventSelectors !== undefined && state.AdvancedEventSelectors.length > 0, inOwner) };
+      if (none) return { kind: 'blocked', reason: `${name}: ${none.reason}`, fix: selectorFix(name, homeRegion, (read.AdvancedEventSelectors ?? []).length > 0, inOwner) };
       const some = recordings.find((r) => r.kind === 'some');
       if (some) return { kind: 'uncertain', reason: `${name}: ${some.reason}` };
       return { kind: 'delivers' };

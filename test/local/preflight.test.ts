@@ -286,6 +286,6 @@ describe('cloudtrail-delivery: a trail must record the management writes the eve
     const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.cloudTrailDenied = { [MANAGEMENT_ACCOUNT_ID]: ['GetEventSelectors'] }));
 
     expect(result.status).toBe('WARN');
-    expect(result.detail).toContain('organization-trail\'s status or selectors could not be read (AccessDeniedException');
+    expect(result.detail).toContain('organization-trail\'s event selectors could not be read (AccessDeniedException');
   });
 });
