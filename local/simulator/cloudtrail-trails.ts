@@ -1,5 +1,5 @@
 import { type Call, requiredInput, type Service, type Sim, SimError, unknownOperation } from './service.ts';
-import { CLOUDTRAIL_READS, type SimTrail } from './state.ts';
+import { CLOUDTRAIL_READS, type SimTrail, TRAIL_NAME } from './state.ts';
 
 /**
  * AWS CloudTrail (awsJson1_1, X-Amz-Target com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Operation> as AWS
@@ -15,7 +15,6 @@ import { CLOUDTRAIL_READS, type SimTrail } from './state.ts';
  */
 
 const TRAIL_ARN = /^arn:aws:cloudtrail:([\w-]+):(\d{12}):trail\/(.+)$/;
-const TRAIL_NAME = /^(?!.*[._-]{2})(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/;
 
 /** The selector a trail gets when it is created without any: every management event, read and write. */
 const DEFAULT_EVENT_SELECTORS = [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }];

@@ -71,6 +71,11 @@ export const CLOUDTRAIL_READS = ['DescribeTrails', 'GetTrailStatus', 'GetEventSe
  * gets, all management events, read and write.
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
  */
+/**
+ * CloudTrail's rule for a trail name: 3-128 characters, no adjacent punctuation, not an IP address.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
+ */
+export const TRAIL_NAME = /^(?!.*[._-]{2})(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/;
 const fieldSelectorSchema = z.strictObject({
   Field: z.string().min(1),
   Equals: z.array(z.string()).optional(),
@@ -82,7 +87,7 @@ const fieldSelectorSchema = z.strictObject({
 });
 const trailSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/, 'must be a trail name: 3-128 letters, digits, periods, underscores or dashes'),
+    name: z.string().regex(TRAIL_NAME, 'must be a trail name: 3-128 letters, digits, periods, underscores or dashes, starting and ending with a letter or digit, with no two periods, underscores or dashes in a row'),
     /** The account that owns the trail: for an organization trail, the management account. */
     accountId: accountIdSchema,
     homeRegion: z.string().min(1),
