@@ -1,12 +1,15 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
+import type { EnforcerConfig } from '#shared/config';
+import { enabledAccountCreationEvents } from '../../infra/constructs/account-creation-events.ts';
+import { enabledChangeEvents } from '../../infra/constructs/change-events.ts';
 import { HOME_REGION } from '../../infra/names.ts';
 import type { CheckContext } from './checks.ts';
-import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
 import { once } from './facts.ts';
+import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
 import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail-selectors.ts';
 
 /**
- * cloudtrail-delivery: MoveAccount and the hand contact edits are "AWS API Call via CloudTrail" events, which
+ * cloudtrail-delivery: MoveAccount, the hand contact edits and the tag changes are "AWS API Call via CloudTrail" events, which
  * EventBridge receives only from a trail that is logging and records management write events in us-east-1, where
  * Organizations and the Account API record their calls. Each event lands in the account where the call was made, so
  * a trail must cover that account: its own trail, or the organization trail (which logs every account).
@@ -18,8 +21,8 @@ import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail
  */
 
 const ID = 'cloudtrail-delivery';
-const MOVE_ACCOUNT: ManagementWrite = { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' };
-const CONTACT_WRITES: readonly ManagementWrite[] = ['PutAlternateContact', 'DeleteAlternateContact'].map((eventName) => ({ eventSource: 'account.amazonaws.com', eventName }));
+const API_CALL = 'AWS API Call via CloudTrail';
+const CONTACT_EVENT_SOURCE = 'account.amazonaws.com';
 const READS = 'cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus and cloudtrail:GetEventSelectors';
 const ORGANIZATION_TRAIL_FIX =
   `aws cloudtrail create-trail --name organization-trail --s3-bucket-name <a bucket whose policy lets cloudtrail.amazonaws.com write> --is-multi-region-trail --is-organization-trail --region ${HOME_REGION}`
@@ -56,11 +59,13 @@ const isAccessDenied = (error: unknown) => error instanceof Error && /AccessDeni
 
 export async function cloudTrailCheck(context: CheckContext): Promise<CheckResult> {
   const { config, delegated, enforcerAccountId, facts } = context;
-  const { accountMoved, contactChanged } = config.triggers;
-  if (!accountMoved && !contactChanged) return skipped(ID, 'triggers.accountMoved and triggers.contactChanged are off: no trigger waits for an AWS API Call via CloudTrail event');
+  const calls = apiCallTriggers(config);
+  if (calls.length === 0) {
+    return skipped(ID, 'no switched-on trigger waits for an AWS API Call via CloudTrail event: triggers.accountMoved and triggers.contactChanged are off, and tag changes are watched only when the configuration uses tags');
+  }
   const caller = await facts.caller();
   const management = (await facts.organization()).MasterAccountId ?? '';
-  const needs = needsOf({ accountMoved, contactChanged, management, enforcer: delegated && enforcerAccountId !== management ? enforcerAccountId : undefined });
+  const needs = needsOf(calls, management, delegated && enforcerAccountId !== management ? enforcerAccountId : undefined);
 
   // Every read in us-east-1, naming each trail by its ARN: the only way to read a shadow trail (a multi-Region trail
   // homed elsewhere, or the organization trail seen from a member account).
@@ -71,7 +76,7 @@ export async function cloudTrailCheck(context: CheckContext): Promise<CheckResul
       ({ trailList = [] } = await cloudTrail.send(new DescribeTrailsCommand({ includeShadowTrails: true })));
     } catch (error) {
       if (!isAccessDenied(error)) throw error;
-      return skipped(ID, `cloudtrail:DescribeTrails is refused to the caller (${describeError(error)}): allow ${READS} to check that the MoveAccount and contact-change events reach EventBridge`);
+      return skipped(ID, `cloudtrail:DescribeTrails is refused to the caller (${describeError(error)}): allow ${READS} to check that ${listed(calls.map((c) => c.eventNames))} reach EventBridge`);
     }
     const trails = trailList.map((trail) => seenTrail(cloudTrail, trail, caller));
     const outcomes = [];
@@ -91,18 +96,33 @@ export async function cloudTrailCheck(context: CheckContext): Promise<CheckResul
   }
 }
 
-function needsOf(on: { accountMoved: boolean; contactChanged: boolean; management: string; enforcer: string | undefined }): Need[] {
-  const management: Place = { kind: 'account', accountId: on.management, label: `the management account ${on.management}` };
-  return [
-    ...(on.accountMoved ? [{ what: 'MoveAccount (triggers.accountMoved)', events: [MOVE_ACCOUNT], place: management }] : []),
-    ...(on.contactChanged
-      ? [
-          { what: 'contact edits from the management account (triggers.contactChanged)', events: CONTACT_WRITES, place: management },
-          ...(on.enforcer ? [{ what: 'contact edits from the delegated administrator', events: CONTACT_WRITES, place: { kind: 'account' as const, accountId: on.enforcer, label: `the enforcer account ${on.enforcer}` } }] : []),
-          { what: 'contact edits inside member accounts', events: CONTACT_WRITES, place: { kind: 'members' as const, label: 'every member account' } },
-        ]
-      : []),
-  ];
+/** The API calls the deployed rules match, for the triggers the configuration switches on (the rules' own patterns). */
+function apiCallTriggers(config: EnforcerConfig): { trigger: string; eventNames: string; events: ManagementWrite[] }[] {
+  return [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, [])]
+    .filter(({ pattern }) => pattern.detailType?.includes(API_CALL))
+    .map(({ trigger, pattern }) => {
+      // aws.organizations -> organizations.amazonaws.com: the rule's source and the record's eventSource name one service.
+      const eventSource = `${(pattern.source?.[0] ?? '').replace(/^aws\./, '')}.amazonaws.com`;
+      const names: string[] = pattern.detail?.['eventName'] ?? [];
+      return { trigger, eventNames: names.join('/'), events: names.map((eventName) => ({ eventSource, eventName })) };
+    });
+}
+
+/**
+ * Where each call is recorded: an Organizations call in the management account; a contact edit in the account that
+ * made it, which is the management account, the delegated administrator, or a member account (forwarded by the StackSet).
+ */
+function needsOf(calls: ReturnType<typeof apiCallTriggers>, management: string, enforcer: string | undefined): Need[] {
+  const inManagement: Place = { kind: 'account', accountId: management, label: `the management account ${management}` };
+  return calls.flatMap(({ trigger, eventNames, events }) => {
+    const recordedInManagement = { what: `${eventNames} (triggers.${trigger})`, events, place: inManagement };
+    if (events[0]?.eventSource !== CONTACT_EVENT_SOURCE) return [recordedInManagement];
+    return [
+      { ...recordedInManagement, what: `${eventNames} from the management account (triggers.${trigger})` },
+      ...(enforcer ? [{ what: `${eventNames} from the delegated administrator`, events, place: { kind: 'account' as const, accountId: enforcer, label: `the enforcer account ${enforcer}` } }] : []),
+      { what: `${eventNames} inside member accounts`, events, place: { kind: 'members' as const, label: 'every member account' } },
+    ];
+  });
 }
 
 /** A trail as DescribeTrails shows it; its status and selectors are read once, when a need first asks. */

@@ -129,7 +129,7 @@ describe('cloudtrail-delivery seen from the delegated administrator', () => {
     const result = await preflight.runCheck('cloudtrail-delivery');
 
     expect(result.status).toBe('PASS');
-    expect(result.detail).toContain('contact edits from the delegated administrator');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator');
     expect(result.detail).toContain(`organization-trail (organization trail of ${MANAGEMENT_ACCOUNT_ID}, multi-Region, home us-east-1)`);
   });
 
@@ -137,16 +137,16 @@ describe('cloudtrail-delivery seen from the delegated administrator', () => {
     const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.trails = [ownTrail]));
 
     expect(result.status).toBe('WARN');
-    expect(result.detail).toContain('contact edits from the delegated administrator: delivered by security-trail');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator: delivered by security-trail');
     expect(result.detail).toContain(`the management account ${MANAGEMENT_ACCOUNT_ID} may have its own trail, which ${SECURITY_ACCOUNT_ID} cannot see`);
-    expect(result.detail).toMatch(/contact edits inside member accounts: no organization trail delivers them .* waits for the nightly run/);
+    expect(result.detail).toMatch(/PutAlternateContact\/DeleteAlternateContact inside member accounts: no organization trail delivers them .* waits for the nightly run/);
   });
 
   it('no trail reaches the enforcer account: FAIL, with the organization trail to create in the management account', async () => {
     const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.trails = [{ ...ownTrail, multiRegion: false }]));
 
     expect(result.status).toBe('FAIL');
-    expect(result.detail).toContain('contact edits from the delegated administrator: no trail delivers them to EventBridge in us-east-1');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator: no trail delivers them to EventBridge in us-east-1');
     expect(result.fix).toContain('--is-organization-trail');
   });
 

@@ -165,7 +165,7 @@ describe('cloudtrail-delivery: a trail must record the management writes the eve
     const result = await preflight.runCheck('cloudtrail-delivery');
 
     expect(result.status).toBe('PASS');
-    expect(result.detail).toContain('MoveAccount (triggers.accountMoved), contact edits from the management account (triggers.contactChanged) and contact edits inside member accounts: delivered by organization trail organization-trail');
+    expect(result.detail).toContain('MoveAccount (triggers.accountMoved), PutAlternateContact/DeleteAlternateContact from the management account (triggers.contactChanged) and PutAlternateContact/DeleteAlternateContact inside member accounts: delivered by organization trail organization-trail');
     const calls = Object.keys(preflight.simulator.stats().calls);
     expect(calls).toEqual(expect.arrayContaining(['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors']));
     expect(calls.filter((call) => !READ_ONLY_CALL.test(call))).toEqual([]);
@@ -250,8 +250,8 @@ describe('cloudtrail-delivery: a trail must record the management writes the eve
     const result = await preflight.runCheck('cloudtrail-delivery', organizationTrail({ organizationTrail: false }));
 
     expect(result.status).toBe('WARN');
-    expect(result.detail).toContain('MoveAccount (triggers.accountMoved) and contact edits from the management account (triggers.contactChanged): delivered by organization-trail');
-    expect(result.detail).toMatch(/contact edits inside member accounts: no organization trail delivers them .* waits for the nightly run/);
+    expect(result.detail).toContain('MoveAccount (triggers.accountMoved) and PutAlternateContact/DeleteAlternateContact from the management account (triggers.contactChanged): delivered by organization-trail');
+    expect(result.detail).toMatch(/PutAlternateContact\/DeleteAlternateContact inside member accounts: no organization trail delivers them .* waits for the nightly run/);
   });
 
   it('triggers.accountMoved and contactChanged both off: SKIPPED with that reason, and no CloudTrail read', async () => {
@@ -271,7 +271,16 @@ describe('cloudtrail-delivery: a trail must record the management writes the eve
     const result = await preflight.runCheck('cloudtrail-delivery', trap, movesOnly);
 
     expect(result.status).toBe('PASS');
-    expect(result.detail).not.toContain('contact edits');
+    expect(result.detail).not.toContain('PutAlternateContact');
+  });
+
+  it('tag changes watched (triggers.organizations with tags in the configuration): the check is made for TagResource/UntagResource too', async () => {
+    const tagsOnly = { ...config, exclusions: { ...config.exclusions, tags: ['enforcer=off'] }, triggers: { ...config.triggers, accountMoved: false, contactChanged: false } };
+
+    const result = await preflight.runCheck('cloudtrail-delivery', organizationTrail({ logging: false }), tagsOnly);
+
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toContain('TagResource/UntagResource (triggers.organizations): no trail delivers them to EventBridge in us-east-1: organization-trail is not logging');
   });
 
   it('DescribeTrails refused: SKIPPED, naming the permissions to add', async () => {
