@@ -9,10 +9,10 @@ import { type CheckResult, describeError, fail, pass, skipped, warn } from './re
 import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail-selectors.ts';
 
 /**
- * cloudtrail-delivery: MoveAccount, the hand contact edits and the tag changes are "AWS API Call via CloudTrail" events, which
- * EventBridge receives only from a trail that is logging and records management write events in us-east-1, where
- * Organizations and the Account API record their calls. Each event lands in the account where the call was made, so
- * a trail must cover that account: its own trail, or the organization trail (which logs every account).
+ * cloudtrail-delivery: MoveAccount, the hand contact edits and the tag changes are "AWS API Call via CloudTrail"
+ * events, which EventBridge receives only from a trail that is logging and records management write events in
+ * us-east-1, where Organizations and the Account API record their calls. Each event lands in the account where the call
+ * was made, so a trail must cover that account: its own trail, or the organization trail (which logs every account).
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
  * Global service events (IncludeGlobalServiceEvents) do not matter here: CloudTrail counts only CloudFront, IAM,
@@ -82,7 +82,9 @@ export async function cloudTrailCheck(context: CheckContext): Promise<CheckResul
     const outcomes = [];
     for (const need of needs) outcomes.push({ need, ...(await judge(need, trails, caller)) });
 
-    const found = trails.length === 0 ? `no trail seen from ${caller} in ${HOME_REGION}; a single-Region trail homed in another Region is seen only there, and records nothing in ${HOME_REGION}` : `trails seen from ${caller} in ${HOME_REGION}: ${trails.map((t) => t.summary).join(', ')}`;
+    const found = trails.length > 0
+      ? `trails seen from ${caller} in ${HOME_REGION}: ${trails.map((t) => t.summary).join(', ')}`
+      : `no trail seen from ${caller} in ${HOME_REGION}; a single-Region trail homed in another Region is seen only there, and records nothing in ${HOME_REGION}`;
     // Needs with the same outcome (usually one organization trail delivering them all) share one clause.
     const clauses = new Map<string, string[]>();
     for (const o of outcomes) clauses.set(o.text, [...(clauses.get(o.text) ?? []), o.need.what]);
