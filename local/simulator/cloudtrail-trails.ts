@@ -22,7 +22,8 @@ const DEFAULT_EVENT_SELECTORS = [{ ReadWriteType: 'All', IncludeManagementEvents
 export const trailArn = (trail: Pick<SimTrail, 'homeRegion' | 'accountId' | 'name'>): string => `arn:aws:cloudtrail:${trail.homeRegion}:${trail.accountId}:trail/${trail.name}`;
 
 export function cloudTrailService(sim: Sim): Service {
-  const trails = () => sim.state.trails ?? [];
+  // A test may change the live state without parsing it again: read each flag with the schema's default.
+  const trails = () => (sim.state.trails ?? []).map((trail) => ({ ...trail, multiRegion: trail.multiRegion === true, organizationTrail: trail.organizationTrail === true, logging: trail.logging !== false }));
 
   function authorize(op: string, call: Call): void {
     if (!(CLOUDTRAIL_READS as readonly string[]).includes(op)) throw unknownOperation(op);
