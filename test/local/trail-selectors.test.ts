@@ -9,24 +9,24 @@ const advanced = (...fieldSelectors: AdvancedFieldSelector[][]): TrailSelectors 
 
 describe('recordsWrite: does a trail\'s selector record a management write call', () => {
   it.each([
-    ['the default classic selector', { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }, PUT_CONTACT, 'all'],
-    ['a classic selector that leaves IncludeManagementEvents out (true by default)', { EventSelectors: [{ ReadWriteType: 'WriteOnly' }] }, PUT_CONTACT, 'all'],
-    ['classic ReadOnly', { EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] }, PUT_CONTACT, 'none'],
-    ['classic ReadOnly beside classic WriteOnly', { EventSelectors: [{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }] }, PUT_CONTACT, 'all'],
-    ['classic excluding the call\'s source', { EventSelectors: [{ ReadWriteType: 'All', ExcludeManagementEventSources: ['account.amazonaws.com'] }] }, PUT_CONTACT, 'none'],
-    ['classic excluding another source', { EventSelectors: [{ ReadWriteType: 'All', ExcludeManagementEventSources: ['kms.amazonaws.com'] }] }, MOVE_ACCOUNT, 'all'],
-    ['no selectors at all', { EventSelectors: [] }, MOVE_ACCOUNT, 'none'],
-    ['advanced: management events', advanced([MANAGEMENT]), MOVE_ACCOUNT, 'all'],
-    ['advanced: readOnly Equals false', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['false'] }]), MOVE_ACCOUNT, 'all'],
-    ['advanced: readOnly Equals true', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['true'] }]), MOVE_ACCOUNT, 'none'],
-    ['advanced: readOnly NotEquals false', advanced([MANAGEMENT, { Field: 'readOnly', NotEquals: ['false'] }]), MOVE_ACCOUNT, 'none'],
-    ['advanced: eventSource StartsWith organizations', advanced([MANAGEMENT, { Field: 'eventSource', StartsWith: ['organizations.'] }]), MOVE_ACCOUNT, 'all'],
-    ['advanced: eventSource StartsWith organizations, for the Account API', advanced([MANAGEMENT, { Field: 'eventSource', StartsWith: ['organizations.'] }]), PUT_CONTACT, 'none'],
-    ['advanced: eventSource NotEndsWith .amazonaws.com', advanced([MANAGEMENT, { Field: 'eventSource', NotEndsWith: ['.amazonaws.com'] }]), PUT_CONTACT, 'none'],
-    ['advanced: one selector for reads, one for the Account API\'s writes', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['true'] }], [MANAGEMENT, { Field: 'eventSource', Equals: ['account.amazonaws.com'] }]), PUT_CONTACT, 'all'],
-    ['advanced: data events only', advanced([{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }]), PUT_CONTACT, 'none'],
-    ['advanced: a caller filter it cannot know in advance', advanced([MANAGEMENT, { Field: 'userIdentity.arn', NotStartsWith: ['arn:aws:sts::111111111111:assumed-role/Admin'] }]), PUT_CONTACT, 'some'],
-  ])('%s: %s -> %s', (_case, selectors, event, kind) => {
+    ['the default classic selector', 'all', { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }, PUT_CONTACT],
+    ['a classic selector that leaves IncludeManagementEvents out (true by default)', 'all', { EventSelectors: [{ ReadWriteType: 'WriteOnly' }] }, PUT_CONTACT],
+    ['classic ReadOnly', 'none', { EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] }, PUT_CONTACT],
+    ['classic ReadOnly beside classic WriteOnly', 'all', { EventSelectors: [{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }] }, PUT_CONTACT],
+    ['classic excluding the call\'s source', 'none', { EventSelectors: [{ ReadWriteType: 'All', ExcludeManagementEventSources: ['account.amazonaws.com'] }] }, PUT_CONTACT],
+    ['classic excluding another source', 'all', { EventSelectors: [{ ReadWriteType: 'All', ExcludeManagementEventSources: ['kms.amazonaws.com'] }] }, MOVE_ACCOUNT],
+    ['no selectors at all', 'none', { EventSelectors: [] }, MOVE_ACCOUNT],
+    ['advanced: management events', 'all', advanced([MANAGEMENT]), MOVE_ACCOUNT],
+    ['advanced: readOnly Equals false', 'all', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['false'] }]), MOVE_ACCOUNT],
+    ['advanced: readOnly Equals true', 'none', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['true'] }]), MOVE_ACCOUNT],
+    ['advanced: readOnly NotEquals false', 'none', advanced([MANAGEMENT, { Field: 'readOnly', NotEquals: ['false'] }]), MOVE_ACCOUNT],
+    ['advanced: eventSource StartsWith organizations', 'all', advanced([MANAGEMENT, { Field: 'eventSource', StartsWith: ['organizations.'] }]), MOVE_ACCOUNT],
+    ['advanced: eventSource StartsWith organizations, for the Account API', 'none', advanced([MANAGEMENT, { Field: 'eventSource', StartsWith: ['organizations.'] }]), PUT_CONTACT],
+    ['advanced: eventSource NotEndsWith .amazonaws.com', 'none', advanced([MANAGEMENT, { Field: 'eventSource', NotEndsWith: ['.amazonaws.com'] }]), PUT_CONTACT],
+    ['advanced: one selector for reads, one for the Account API\'s writes', 'all', advanced([MANAGEMENT, { Field: 'readOnly', Equals: ['true'] }], [MANAGEMENT, { Field: 'eventSource', Equals: ['account.amazonaws.com'] }]), PUT_CONTACT],
+    ['advanced: data events only', 'none', advanced([{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }]), PUT_CONTACT],
+    ['advanced: a caller filter it cannot know in advance', 'some', advanced([MANAGEMENT, { Field: 'userIdentity.arn', NotStartsWith: ['arn:aws:sts::111111111111:assumed-role/Admin'] }]), PUT_CONTACT],
+  ])('%s: %s', (_case, kind, selectors, event) => {
     expect(recordsWrite(selectors as TrailSelectors, event).kind).toBe(kind);
   });
 
