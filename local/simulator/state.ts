@@ -66,12 +66,6 @@ export type ServicePolicy = z.infer<typeof servicePolicySchema>;
 export const CLOUDTRAIL_READS = ['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors'] as const;
 
 /**
- * A CloudTrail trail, with its selectors kept in the API's own shape (what GetEventSelectors returns): a trail has
- * either classic EventSelectors or AdvancedEventSelectors, never both. Without either it has the selector a new trail
- * gets, all management events, read and write.
- * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
- */
-/**
  * CloudTrail's rule for a trail name: 3-128 characters, no adjacent punctuation, not an IP address.
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
  */
@@ -85,6 +79,12 @@ const fieldSelectorSchema = z.strictObject({
   NotStartsWith: z.array(z.string()).optional(),
   NotEndsWith: z.array(z.string()).optional(),
 });
+/**
+ * A CloudTrail trail, with its selectors kept in the API's own shape (what GetEventSelectors returns): a trail has
+ * either classic EventSelectors or AdvancedEventSelectors, never both. Without either it has the selector a new trail
+ * gets, all management events, read and write.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
+ */
 const trailSchema = z
   .strictObject({
     name: z.string().regex(TRAIL_NAME, 'must be a trail name: 3-128 letters, digits, periods, underscores or dashes, starting and ending with a letter or digit, with no two periods, underscores or dashes in a row'),
