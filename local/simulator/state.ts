@@ -70,6 +70,7 @@ export const CLOUDTRAIL_READS = ['DescribeTrails', 'GetTrailStatus', 'GetEventSe
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
  */
 export const TRAIL_NAME = /^(?!.*[._-]{2})(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/;
+
 const fieldSelectorSchema = z.strictObject({
   Field: z.string().min(1),
   Equals: z.array(z.string()).optional(),
@@ -79,6 +80,7 @@ const fieldSelectorSchema = z.strictObject({
   NotStartsWith: z.array(z.string()).optional(),
   NotEndsWith: z.array(z.string()).optional(),
 });
+
 /**
  * A CloudTrail trail, with its selectors kept in the API's own shape (what GetEventSelectors returns): a trail has
  * either classic EventSelectors or AdvancedEventSelectors, never both. Without either it has the selector a new trail
