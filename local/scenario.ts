@@ -32,6 +32,8 @@ export const SLACK_WEBHOOK_PATH = '/slack/services/T0SIMULATED/B0SIMULATED/alter
 export const SECURITY_OU_ID = 'ou-ab12-s3cur1ty';
 /** AWS's own SCP, attached to every root, OU and account when SCPs are enabled; it allows everything. */
 export const FULL_AWS_ACCESS_POLICY_ID = 'p-FullAWSAccess';
+/** The management account's organization trail: multi-Region, logging every management event of every account. */
+export const ORGANIZATION_TRAIL_NAME = 'organization-trail';
 const INFRASTRUCTURE_OU_ID = 'ou-ab12-1nfra001';
 const PRODUCTION_OU_ID = 'ou-ab12-pr0d0001';
 const PAYMENTS_OU_ID = 'ou-ab12-pay0prod';
@@ -105,6 +107,8 @@ function organizationShell(config: EnforcerConfig): SimState {
       },
     ],
     controlTower: { homeRegion: config.deployment?.controlTowerHomeRegion ?? 'us-east-1' },
+    // What the MoveAccount and contact-change triggers need to receive their events (the preflight's cloudtrail-delivery).
+    trails: [{ name: ORGANIZATION_TRAIL_NAME, accountId: MANAGEMENT_ACCOUNT_ID, homeRegion: 'us-east-1', multiRegion: true, organizationTrail: true, logging: true }],
     roles: { [MANAGEMENT_ROLE_ARN]: [SECURITY_ACCOUNT_ID] },
     secrets: { [SLACK_SECRET_NAME]: `${SIMULATOR_URL_PLACEHOLDER}${SLACK_WEBHOOK_PATH}` },
     outages: { sns: false, slack: false },

@@ -3,6 +3,7 @@ import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizatio
 import { type EnforcerConfig, isExcluded } from '#shared/config';
 import { CONTACT_TYPES } from '#shared/contacts';
 import { HOME_REGION } from '../../infra/names.ts';
+import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
@@ -22,6 +23,8 @@ export interface PreflightOptions {
   readonly config: EnforcerConfig;
   /** The configuration file, named in the fixes. */
   readonly configFile: string;
+  /** Only the checks with these ids, in their usual order. @default every check */
+  readonly only?: readonly string[];
 }
 
 /** What every check knows: the configuration, its topology, and the organization's facts. */
@@ -165,11 +168,13 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         `set deployment.controlTowerHomeRegion in ${configFile} to the home Region shown in Control Tower's Landing zone settings`,
       );
     }],
+    ['cloudtrail-delivery', () => cloudTrailCheck(context)],
     ...deployedChecks(context),
   ];
 
   const results: CheckResult[] = [];
   for (const [id, check] of checks) {
+    if (options.only && !options.only.includes(id)) continue;
     try {
       results.push(await check());
     } catch (error) {

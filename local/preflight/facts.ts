@@ -31,7 +31,8 @@ export interface OrganizationFacts {
   close(): void;
 }
 
-function once<T>(read: () => Promise<T>): () => Promise<T> {
+/** A read made once, when first asked for; later callers share its answer. */
+export function once<T>(read: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= read());
 }

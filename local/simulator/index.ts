@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { sleep } from '../clock.ts';
 import { accountService } from './account.ts';
 import { cloudFormationService } from './cloudformation.ts';
+import { cloudTrailService } from './cloudtrail-trails.ts';
 import { accountOfAccessKey, temporaryCredentialsFor } from './credentials.ts';
 import { organizationsService } from './organizations.ts';
 import { readOperation, writeError, writeOutput } from './protocols.ts';
@@ -25,10 +26,11 @@ import { TokenBucket } from './token-bucket.ts';
 export { applyEvent } from './cloudtrail.ts';
 export { credentialsFor } from './credentials.ts';
 export type { SimStats } from './stats.ts';
-export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState } from './state.ts';
+export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState, type SimTrail } from './state.ts';
+export { trailArn } from './cloudtrail-trails.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
-export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 's3';
+export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 'cloudtrail' | 's3';
 
 export interface SimulatorOptions {
   /** The organization to serve; validated and copied, so the caller's object is never written to. */
@@ -117,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sns: snsService(sim),
     secretsmanager: secretsManagerService(sim),
     cloudformation: cloudFormationService(sim),
+    cloudtrail: cloudTrailService(sim),
     s3: s3Service(sim),
   };
 

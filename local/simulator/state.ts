@@ -62,6 +62,56 @@ const servicePolicySchema = z.strictObject({
 });
 export type ServicePolicy = z.infer<typeof servicePolicySchema>;
 
+/** The operations of CloudTrail the simulator answers; each can be denied to an account's callers. */
+export const CLOUDTRAIL_READS = ['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors'] as const;
+
+/**
+ * CloudTrail's rule for a trail name: 3-128 characters, no adjacent punctuation, not an IP address.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
+ */
+export const TRAIL_NAME = /^(?!.*[._-]{2})(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/;
+
+const fieldSelectorSchema = z.strictObject({
+  Field: z.string().min(1),
+  Equals: z.array(z.string()).optional(),
+  StartsWith: z.array(z.string()).optional(),
+  EndsWith: z.array(z.string()).optional(),
+  NotEquals: z.array(z.string()).optional(),
+  NotStartsWith: z.array(z.string()).optional(),
+  NotEndsWith: z.array(z.string()).optional(),
+});
+
+/**
+ * A CloudTrail trail, with its selectors kept in the API's own shape (what GetEventSelectors returns): a trail has
+ * either classic EventSelectors or AdvancedEventSelectors, never both. Without either it has the selector a new trail
+ * gets, all management events, read and write.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html
+ */
+const trailSchema = z
+  .strictObject({
+    name: z.string().regex(TRAIL_NAME, 'must be a trail name: 3-128 letters, digits, periods, underscores or dashes, starting and ending with a letter or digit, with no two periods, underscores or dashes in a row'),
+    /** The account that owns the trail: for an organization trail, the management account. */
+    accountId: accountIdSchema,
+    homeRegion: z.string().min(1),
+    multiRegion: z.boolean().default(false),
+    /** Logs the events of every account in the organization, and shows in each member account as a shadow trail. */
+    organizationTrail: z.boolean().default(false),
+    logging: z.boolean().default(true),
+    eventSelectors: z
+      .array(
+        z.strictObject({
+          ReadWriteType: z.enum(['ReadOnly', 'WriteOnly', 'All']).default('All'),
+          IncludeManagementEvents: z.boolean().default(true),
+          ExcludeManagementEventSources: z.array(z.string()).default([]),
+          DataResources: z.array(z.strictObject({ Type: z.string(), Values: z.array(z.string()) })).default([]),
+        }),
+      )
+      .optional(),
+    advancedEventSelectors: z.array(z.strictObject({ Name: z.string().optional(), FieldSelectors: z.array(fieldSelectorSchema).min(1) })).optional(),
+  })
+  .refine((trail) => !(trail.eventSelectors && trail.advancedEventSelectors), 'a trail has either eventSelectors or advancedEventSelectors, not both');
+export type SimTrail = z.infer<typeof trailSchema>;
+
 const slackPostSchema = z.strictObject({ body: z.unknown(), postedAt: timeSchema });
 export type SlackPost = z.infer<typeof slackPostSchema>;
 
@@ -90,6 +140,10 @@ export const simStateSchema = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   /** S3 buckets that exist: bucket name → the owning account (their objects are kept in memory only). */
   buckets: z.record(z.string(), accountIdSchema).optional(),
+  /** CloudTrail trails in every account and Region; absent means none. */
+  trails: z.array(trailSchema).optional(),
+  /** CloudTrail reads an account's callers are denied (AccessDeniedException), as an IAM policy without them would. */
+  cloudTrailDenied: z.record(accountIdSchema, z.array(z.enum(CLOUDTRAIL_READS))).optional(),
   /** Switches that make a notification channel fail, to test that delivery failures are reported, not fatal. */
   outages: z.strictObject({ sns: z.boolean(), slack: z.boolean() }).default({ sns: false, slack: false }),
   /** Recorded outputs. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config';
 import { exitCodeOf } from '../../local/preflight.ts';
-import { ROOT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID } from '../../local/scenario.ts';
+import { MANAGEMENT_ACCOUNT_ID, ROOT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID } from '../../local/scenario.ts';
 import { exampleConfigWith } from '../infra/synth.ts';
 import { CONFIG_FILE, type PreflightHarness, preflightHarness, READ_ONLY_CALL, resultOf, scp } from './preflight-harness.ts';
 
@@ -119,6 +119,42 @@ describe('preflight finds one trap at a time (delegated topology), with its fix'
 
     expect(result.status).toBe('FAIL');
     expect(result.detail).toContain('deployment.enforcerAccountId 444444444444 is not an account of the organization');
+  });
+});
+
+describe('cloudtrail-delivery seen from the delegated administrator', () => {
+  const ownTrail = { name: 'security-trail', accountId: SECURITY_ACCOUNT_ID, homeRegion: 'eu-west-1', multiRegion: true, organizationTrail: false, logging: true };
+
+  it('the management account\'s organization trail, read by its ARN from a member: PASS for every event', async () => {
+    const result = await preflight.runCheck('cloudtrail-delivery');
+
+    expect(result.status).toBe('PASS');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator');
+    expect(result.detail).toContain(`organization-trail (organization trail of ${MANAGEMENT_ACCOUNT_ID}, multi-Region, home us-east-1)`);
+  });
+
+  it('only the enforcer account\'s own multi-Region trail: WARN, since the management account\'s trails cannot be seen from here', async () => {
+    const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.trails = [ownTrail]));
+
+    expect(result.status).toBe('WARN');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator: delivered by security-trail');
+    expect(result.detail).toContain(`the management account ${MANAGEMENT_ACCOUNT_ID} may have its own trail, which ${SECURITY_ACCOUNT_ID} cannot see`);
+    expect(result.detail).toMatch(/PutAlternateContact\/DeleteAlternateContact inside member accounts: no organization trail delivers them .* waits for the nightly run/);
+  });
+
+  it('no trail reaches the enforcer account: FAIL, with the organization trail to create in the management account', async () => {
+    const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.trails = [{ ...ownTrail, multiRegion: false }]));
+
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toContain('PutAlternateContact/DeleteAlternateContact from the delegated administrator: no trail delivers them to EventBridge in us-east-1');
+    expect(result.fix).toContain('--is-organization-trail');
+  });
+
+  it('the organization trail not logging: FAIL, with start-logging to run in the management account', async () => {
+    const result = await preflight.runCheck('cloudtrail-delivery', (state) => void (state.trails![0]!.logging = false));
+
+    expect(result.status).toBe('FAIL');
+    expect(result.fix).toBe(`aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:${MANAGEMENT_ACCOUNT_ID}:trail/organization-trail --region us-east-1 (in account ${MANAGEMENT_ACCOUNT_ID})`);
   });
 });
 

@@ -14,6 +14,8 @@ export interface PreflightHarness {
   readonly simulator: Simulator;
   /** Runs every check against the default organization with one trap set by `trap`, and, optionally, another config. */
   run(trap?: (state: SimState) => void, config?: EnforcerConfig): Promise<CheckResult[]>;
+  /** Runs the one check `id` the same way, for traps that concern it alone. */
+  runCheck(id: string, trap?: (state: SimState) => void, config?: EnforcerConfig): Promise<CheckResult>;
   close(): Promise<void>;
 }
 
@@ -27,15 +29,17 @@ export async function preflightHarness(config: EnforcerConfig): Promise<Prefligh
   installClock(1000, 1);
   const simulator = await startSimulator({ state: structuredClone(base) });
   useSimulator(simulator, simulatedCaller(config, base));
+  const runWith = (trap: ((state: SimState) => void) | undefined, runConfig: EnforcerConfig, only?: string[]) => {
+    const state = simulator.state as Record<string, unknown>;
+    for (const key of Object.keys(state)) delete state[key];
+    Object.assign(state, structuredClone(base));
+    trap?.(simulator.state);
+    return runChecks({ config: runConfig, configFile: CONFIG_FILE, only });
+  };
   return {
     simulator,
-    async run(trap, runConfig = config) {
-      const state = simulator.state as Record<string, unknown>;
-      for (const key of Object.keys(state)) delete state[key];
-      Object.assign(state, structuredClone(base));
-      trap?.(simulator.state);
-      return runChecks({ config: runConfig, configFile: CONFIG_FILE });
-    },
+    run: (trap, runConfig = config) => runWith(trap, runConfig),
+    runCheck: async (id, trap, runConfig = config) => resultOf(await runWith(trap, runConfig, [id]), id),
     async close() {
       await simulator.close();
       uninstallClock();
