@@ -126,7 +126,8 @@ export const handler = async (input: ReportInput, context: Context): Promise<Rep
   const compliance = complianceReport(plan, work, everyResult(records), refusal);
 
   // A run for an account that failed, or was not active yet, must be done by its next event: its claim is released.
-  if (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0) await releaseUnfinishedAccountRun(plan);
+  // A refused input reached no account: there is nothing for a next event to finish.
+  if (!refusal && (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0)) await releaseUnfinishedAccountRun(plan);
   const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.

@@ -112,14 +112,34 @@ describe('resolve-targets for the account and contact triggers', () => {
     expect(await resolve(deploy, 'deploy-2')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run deploy-1' });
   });
 
-  it('fails loudly, naming the event and the path, for a joined event without the account id', async () => {
+  it('refuses a joined event without the account id loudly, naming the event and the path, under its own trigger', async () => {
     const event = joined('INVITED');
     delete event.detail.serviceEventDetails.accountId;
 
-    await expect(resolve(event)).rejects.toThrow(
-      expect.objectContaining({ name: 'MalformedInputError', message: expect.stringContaining('detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event 3b8f1c2d') }),
-    );
+    const plan = await resolve(event);
+
+    expect(plan).toEqual({
+      status: 'REFUSED',
+      runId: 'run-1',
+      trigger: 'account-joined',
+      dryRun: false,
+      claimKey: 'none',
+      refusal: {
+        message: expect.stringContaining(`detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event ${event.id}`),
+        source: 'aws.organizations',
+        detailType: 'AWS Service Event via CloudTrail',
+        eventId: event.id,
+        eventName: 'AccountJoinedOrganization',
+      },
+    });
     expect(items.size).toBe(0);
+  });
+
+  it('refuses a joined event whose account id is no account id, naming the path and the rule', async () => {
+    const event = joined('INVITED');
+    event.detail.serviceEventDetails.accountId = '2222';
+
+    expect(await resolve(event)).toMatchObject({ status: 'REFUSED', trigger: 'account-joined', refusal: { message: 'detail.serviceEventDetails.accountId: must be a 12-digit account id' } });
   });
 
   it.each([

@@ -173,11 +173,43 @@ describe('resolve-targets', () => {
   it.each([
     ['Control Tower', () => controlTowerEvent({ state: 'SUCCEEDED', account: { accountId: '999999999999' } })],
     ['Organizations', () => organizationsEvent({ state: 'SUCCEEDED', accountId: '999999999999' })],
-  ])('names a %s event\'s account outside the organization as the console path does, and claims nothing', async (_source, event) => {
+  ])('refuses a %s event\'s account outside the organization with the console path\'s message, and claims nothing', async (_source, event) => {
     organizations.on(ListParentsCommand, { ChildId: '999999999999' }).rejects(new ChildNotFoundException({ message: 'We can\'t find an organizational unit (OU) or AWS account with the ChildId that you specified.', $metadata: {} }));
 
-    await expect(resolve(event())).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message: 'accountIds: 999999999999 is not an account of this organization' }));
+    const plan = await resolve(event());
+
+    expect(plan).toMatchObject({ status: 'REFUSED', claimKey: 'none', refusal: { message: 'accountIds: 999999999999 is not an account of this organization', source: event().source } });
+    expect(plan).not.toHaveProperty('accountIds');
     expect(dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('names what arrived in a refusal: source, detail-type, event id and eventName, under the trigger of that event', async () => {
+    const plan = await resolve({ ...controlTowerEvent(), time: 'yesterday' });
+
+    expect(plan).toMatchObject({
+      status: 'REFUSED',
+      trigger: 'control-tower',
+      refusal: { message: 'time: must be an ISO 8601 time', source: 'aws.controltower', detailType: 'AWS Service Event via CloudTrail', eventId: controlTowerEvent().id, eventName: 'CreateManagedAccount' },
+    });
+  });
+
+  it.each([
+    ['console input', { accountIds: ['12345'] }, {}],
+    ['an event no rule delivers', { ...scheduledEvent, source: 'aws.ec2' }, { source: 'aws.ec2', detailType: 'Scheduled Event', eventId: scheduledEvent.id }],
+  ])('refuses %s as a manual run, an operator\'s', async (_case, input, received) => {
+    const plan = await resolve(input);
+
+    expect(plan.trigger).toBe('manual');
+    expect(plan.refusal).toEqual({ message: expect.any(String), ...received });
+  });
+
+  it('never carries the refused input\'s values, and bounds the names it carries', async () => {
+    const long = 'x'.repeat(10_000);
+    const plan = await resolve({ ...scheduledEvent, id: long, [long]: 'security@example.com', time: 'security@example.com' });
+
+    expect(JSON.stringify(plan)).not.toContain('security@example.com');
+    expect(plan.refusal?.eventId).toHaveLength(200);
+    expect(plan.refusal?.message.length).toBeLessThanOrEqual(2_000);
   });
 
   const STATUS = 'detail.serviceEventDetails.createAccountStatus';
@@ -216,9 +248,11 @@ describe('resolve-targets', () => {
     ['an event without its source', { 'detail-type': 'Scheduled Event', detail: {} }, 'source: must be one of aws.controltower, aws.organizations, aws.account, aws.scheduler, alternate-contacts-enforcer.deploy'],
     ['a prototype key', JSON.parse('{"__proto__": {"dryRun": true}}') as unknown, '__proto__: is a prototype key, never allowed'],
     ['input nested past the bound', { dryRun: Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], true) }, `dryRun${'.0'.repeat(31)}: nests deeper than 32 levels, the most allowed`],
-  ])('rejects %s with a message naming the field and rule, and writes nothing', async (_case, input, message) => {
-    await expect(resolve(input)).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message }));
+  ])('refuses %s with a message naming the field and rule, targets no account and claims nothing', async (_case, input, message) => {
+    const plan = await resolve(input);
 
+    expect(plan).toMatchObject({ status: 'REFUSED', runId: 'run-1', claimKey: 'none', refusal: { message } });
+    expect(plan).not.toHaveProperty('accountIds');
     expect(dynamodb.calls()).toHaveLength(0);
   });
 });
