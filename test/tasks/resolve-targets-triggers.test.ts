@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env';
+import { parseRunInput } from '#shared/run-input';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
@@ -133,6 +134,14 @@ describe('resolve-targets for the account and contact triggers', () => {
       },
     });
     expect(items.size).toBe(0);
+  });
+
+  it.each(readdirSync(EVENTS).filter((file) => file.endsWith('.json')))('refuses %s, broken, under the trigger its run carries', async (file) => {
+    const event = sample(file);
+
+    const plan = await resolve({ ...event, extra: true });
+
+    expect(plan).toMatchObject({ status: 'REFUSED', trigger: parseRunInput(event).trigger, refusal: { message: expect.stringMatching(/^extra: is not a key of an EventBridge event/), source: event['source'] } });
   });
 
   it('refuses a joined event whose account id is no account id, naming the path and the rule', async () => {
