@@ -28,12 +28,12 @@ interface ReportInput {
   /** Absent when the input was refused before any account was listed. */
   readonly work?: WorkList;
   readonly mapError?: StateError;
-  /** ListAccounts refused the input (an account id outside the organization), as the state machine caught it. */
-  readonly refused?: StateError;
+  /** ListAccounts' MalformedInputError, caught (the state machine routes no other error here): an account id outside the organization. */
+  readonly error?: StateError;
 }
 
 /** Why the input was refused, by ResolveTargets (in the plan) or by ListAccounts (caught); undefined for a run. */
-const refusalIn = ({ plan, refused }: ReportInput): Refusal | undefined => plan.refusal ?? (refused && { message: failureMessage(refused) });
+const refusalIn = ({ plan, error }: ReportInput): Refusal | undefined => plan.refusal ?? (error && { message: failureMessage(error) });
 
 function complianceReport(plan: RunPlan, work: WorkList, results: readonly AccountResult[], refusal: Refusal | undefined): ComplianceReport {
   const run = {

@@ -455,7 +455,7 @@ describe('report of a refused input', () => {
     const { handler } = await loadReport();
     const cause = JSON.stringify({ errorType: 'MalformedInputError', errorMessage: 'accountIds: 999999999999 is not an account of this organization', trace: [] });
 
-    const report = await handler({ plan: { ...plan, trigger: 'manual', accountIds: ['999999999999'] }, refused: { Error: 'MalformedInputError', Cause: cause } }, lambdaContext);
+    const report = await handler({ plan: { ...plan, trigger: 'manual', accountIds: ['999999999999'] }, error: { Error: 'MalformedInputError', Cause: cause } }, lambdaContext);
 
     expect(report.refusal).toEqual({ message: 'accountIds: 999999999999 is not an account of this organization' });
     expect(published()?.Message).toMatch(/^Input refused: accountIds: 999999999999 is not an account of this organization\nReceived: no source, detail-type or event id \(console input\)\n/);
