@@ -7,7 +7,7 @@ import { CONTACT_TYPES } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
 import type { AccountResult, Refusal, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { emitMetrics, REFUSED_INPUTS_METRIC, RUN_METRICS } from '#shared/metrics';
+import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS } from '#shared/metrics';
 import { logger } from '#shared/powertools';
 import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
 import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
@@ -96,20 +96,20 @@ async function deliver(report: RunReport, files: ReportFilesOutcome): Promise<Re
 /** The Runs metric's Status: a refused input, a run that left an account failed, or one that did not. */
 const runStatus = ({ refusal }: ComplianceReport['run'], accountsFailed: number) => (refusal ? 'REFUSED' : accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED');
 
-/** One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status (and a refusal). */
+/**
+ * One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. A refused run
+ * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs.
+ */
 function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void {
-  emitMetrics([
-    {
-      values: {
+  const values: MetricSet['values'] = run.refusal
+    ? { [REFUSED_INPUTS_METRIC.metricName]: 1 }
+    : {
         [RUN_METRICS.compliant]: run.accountsCompliant,
         [RUN_METRICS.changed]: run.accountsChanged,
         [RUN_METRICS.drift]: run.accountsDrifted,
         [RUN_METRICS.failed]: accountsFailed,
-        ...(run.refusal && { [REFUSED_INPUTS_METRIC.metricName]: 1 }),
-      },
-    },
-    { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run, accountsFailed) } },
-  ]);
+      };
+  emitMetrics([{ values }, { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run, accountsFailed) } }]);
 }
 
 // A refused run listed no account: nothing waits in the run table.

@@ -479,7 +479,7 @@ describe('report of a refused input', () => {
     expect(html).toContain('detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event 3b8f1c2d');
   });
 
-  it('counts the run as REFUSED by its trigger, and the refusal in RefusedInputs', async () => {
+  it('counts the run as REFUSED by its trigger, and the refusal in RefusedInputs, with no account metric', async () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     const { handler } = await loadReport({ POWERTOOLS_METRICS_DISABLED: undefined });
@@ -489,6 +489,8 @@ describe('report of a refused input', () => {
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
 
     const metric = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => '_aws' in line);
-    expect(metric).toMatchObject({ Runs: 1, Trigger: 'account-joined', Status: 'REFUSED', RefusedInputs: 1, FailedAccounts: 0 });
+    expect(metric).toMatchObject({ Runs: 1, Trigger: 'account-joined', Status: 'REFUSED', RefusedInputs: 1 });
+    expect(metric).not.toHaveProperty('FailedAccounts');
+    expect(metric).not.toHaveProperty('CompliantAccounts');
   });
 });
