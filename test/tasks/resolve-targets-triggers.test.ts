@@ -12,7 +12,7 @@ const sample = (file: string) => JSON.parse(readFileSync(join(EVENTS, file), 'ut
 
 const PUT_TASK_ROLE = 'arn:aws:iam::111111111111:role/AlternateContactsEnforcer-PutContacts';
 const { dynamodb, items } = mockIdempotencyTable();
-const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { [ENV.WRITER_ARNS]: PUT_TASK_ROLE });
+const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { [ENV.WRITER_ARNS]: PUT_TASK_ROLE, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 const resolve = (input: unknown, executionName = 'run-1') => handler({ input, executionName }, lambdaContext);
 
 const organizations = mockClient(OrganizationsClient);

@@ -1,11 +1,15 @@
+import { join } from 'node:path';
 import { ChildNotFoundException, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { duplicateKeyIn } from '#shared/input-shape';
+import { readCorpus } from '../support/corpus.ts';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const { dynamodb, items } = mockIdempotencyTable();
-const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'));
+// Refusals log at ERROR, as they should on AWS; here they would bury the test output.
+const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
 const NEW_ACCOUNT = '222222222222';
 const ROOT = 'r-ab12';
@@ -252,6 +256,27 @@ describe('resolve-targets', () => {
     const plan = await resolve(input);
 
     expect(plan).toMatchObject({ status: 'REFUSED', runId: 'run-1', claimKey: 'none', refusal: { message } });
+    expect(plan).not.toHaveProperty('accountIds');
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+});
+
+describe('resolve-targets over the run-input corpus', () => {
+  // JSON inputs only: text that is no JSON, or names a key twice, never reaches an execution (npm start refuses it).
+  const refusedInputs = readCorpus(join(import.meta.dirname, 'run-input'), '.txt').filter((c) => {
+    if (!c.expected.startsWith('refused ') || duplicateKeyIn(c.body)) return false;
+    try {
+      JSON.parse(c.body);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+  it.each(refusedInputs)('$file: a REFUSED plan with its message, no account and no claim', async (c) => {
+    const plan = await resolve(JSON.parse(c.body));
+
+    expect(plan).toMatchObject({ status: 'REFUSED', claimKey: 'none', refusal: { message: expect.stringContaining(c.expected.slice('refused '.length)) } });
     expect(plan).not.toHaveProperty('accountIds');
     expect(dynamodb.calls()).toHaveLength(0);
   });
