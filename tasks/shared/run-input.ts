@@ -81,11 +81,15 @@ export function parseRunInput(input: unknown): RunInput {
 }
 
 // A refusal travels in the state, the report, SNS and the Fail state's Cause (32,768 characters at most): an input's
-// own strings (an unknown key, an event id) are bounded before they ride along.
+// own strings (an unknown key, an event id) are bounded before they ride along, and their control characters become
+// spaces, so a line break in an event id cannot forge a line of the report's text.
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
 const MAX_MESSAGE = 2_000;
 const MAX_NAME = 200;
-const capped = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const capped = (text: string, max: number) => {
+  const printable = text.replace(/\p{Cc}/gu, ' ');
+  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+};
 const stringAt = (value: unknown, key: string): string | undefined => {
   const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return typeof found === 'string' && found !== '' ? capped(found, MAX_NAME) : undefined;
