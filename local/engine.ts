@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutionError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { failureReason } from '#shared/account-result';
+import { failureMessage } from '#shared/account-result';
 import { functionArnSubstitution, TASKS } from '../infra/tasks.ts';
 
 /**
@@ -137,7 +137,9 @@ export async function createEngine(options: EngineOptions) {
       } catch (error) {
         // The engine wraps the failing state's error; AWS reports that error itself, with its cause.
         const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : (error as Error);
-        return { status: 'FAILED', error: { name: failure.name, message: failureReason({ Error: failure.name, Cause: failure.message }) } };
+        // A Lambda error's Cause is JSON and a Fail state's is plain text: both read `Name: message`.
+        const message = failure.message ? `${failure.name}: ${failureMessage({ Error: failure.name, Cause: failure.message })}` : failure.name;
+        return { status: 'FAILED', error: { name: failure.name, message } };
       } finally {
         await transitions;
       }

@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { describeError } from '#shared/account-api';
-import type { StateError } from '#shared/account-result';
+import { failureMessage, type StateError } from '#shared/account-result';
 import { loadConfig } from '#shared/config';
 import { configHash } from '#shared/config-hash';
 import { CONTACT_TYPES } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
-import type { AccountResult, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
+import type { AccountResult, Refusal, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { emitMetrics, RUN_METRICS } from '#shared/metrics';
+import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS } from '#shared/metrics';
 import { logger } from '#shared/powertools';
 import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
 import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
@@ -25,21 +25,39 @@ const reportBucket = process.env[ENV.REPORT_BUCKET];
 
 interface ReportInput {
   readonly plan: RunPlan;
-  readonly work: WorkList;
+  /** Absent when the input was refused before any account was listed. */
+  readonly work?: WorkList;
   readonly mapError?: StateError;
+  /** ListAccounts' MalformedInputError, caught (the state machine routes no other error here): an account id outside the organization. */
+  readonly error?: StateError;
 }
 
-function complianceReport(plan: RunPlan, work: WorkList, results: readonly AccountResult[]): ComplianceReport {
-  const run = { runId: plan.runId, trigger: plan.trigger, reportedAt: new Date().toISOString(), mode: config.mode, dryRun: plan.dryRun, configHash: hash, excluded: work.excludedCount };
+/** Why the input was refused, by ResolveTargets (in the plan) or by ListAccounts (caught); undefined for a run. */
+const refusalIn = ({ plan, error }: ReportInput): Refusal | undefined => plan.refusal ?? (error && { message: failureMessage(error) });
+
+function complianceReport(plan: RunPlan, work: WorkList, results: readonly AccountResult[], refusal: Refusal | undefined): ComplianceReport {
+  const run = {
+    runId: plan.runId,
+    trigger: plan.trigger,
+    reportedAt: new Date().toISOString(),
+    mode: config.mode,
+    dryRun: plan.dryRun,
+    ...(refusal && { refusal }),
+    configHash: hash,
+    excluded: work.excludedCount,
+  };
   return buildComplianceReport({ run, types: managedTypes, results });
 }
 
-/** A failure to store the files never stops the report: it is named in the report and in its messages instead. */
+/**
+ * A failure to store the files never stops the report: it is named in the report and in its messages instead.
+ * latest/ shows the whole organization, so only a whole-organization run that was not refused replaces it.
+ */
 async function storeFiles(compliance: ComplianceReport, plan: RunPlan): Promise<ReportFilesOutcome> {
   if (!reportBucket) return { status: 'SKIPPED' };
   try {
-    const { runId, reportedAt } = compliance.run;
-    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: !plan.accountIds }, renderReportFiles(compliance));
+    const { runId, reportedAt, refusal } = compliance.run;
+    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: !plan.accountIds && !refusal }, renderReportFiles(compliance));
     const { bucket, prefix, latestPrefix, consoleUrl } = stored;
     return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
   } catch (error) {
@@ -75,30 +93,41 @@ async function deliver(report: RunReport, files: ReportFilesOutcome): Promise<Re
   return { sns, slack, ...(errors.length > 0 && { errors }) };
 }
 
-/** One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. */
+/** The Runs metric's Status: a refused input, a run that left an account failed, or one that did not. */
+const runStatus = ({ refusal }: ComplianceReport['run'], accountsFailed: number) => (refusal ? 'REFUSED' : accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED');
+
+/**
+ * One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. A refused run
+ * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs.
+ */
 function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void {
-  emitMetrics([
-    {
-      values: {
+  const values: MetricSet['values'] = run.refusal
+    ? { [REFUSED_INPUTS_METRIC.metricName]: 1 }
+    : {
         [RUN_METRICS.compliant]: run.accountsCompliant,
         [RUN_METRICS.changed]: run.accountsChanged,
         [RUN_METRICS.drift]: run.accountsDrifted,
         [RUN_METRICS.failed]: accountsFailed,
-      },
-    },
-    { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED' } },
-  ]);
+      };
+  emitMetrics([{ values }, { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run, accountsFailed) } }]);
 }
 
-export const handler = async ({ plan, work, mapError }: ReportInput, context: Context): Promise<Report> => {
+// A refused run listed no account: nothing waits in the run table.
+const NO_WORK = { accountCount: 0, excludedCount: 0, chunks: [], maxConcurrency: 0 } as const;
+
+export const handler = async (input: ReportInput, context: Context): Promise<Report> => {
   logger.addContext(context);
-  const [chunks, results] = await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
-  const records = { plan, work, chunks, results, ...(mapError && { mapError }) };
+  const { plan, mapError } = input;
+  const refusal = refusalIn(input);
+  const work = input.work ?? { runId: plan.runId, ...NO_WORK };
+  const [chunks, results] = refusal ? [[], []] : await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
+  const records = { plan, work, chunks, results, ...(mapError && { mapError }), ...(refusal && { refusal }) };
   const summary = buildReport(records);
-  const compliance = complianceReport(plan, work, everyResult(records));
+  const compliance = complianceReport(plan, work, everyResult(records), refusal);
 
   // A run for an account that failed, or was not active yet, must be done by its next event: its claim is released.
-  if (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0) await releaseUnfinishedAccountRun(plan);
+  // A refused input reached no account: there is nothing for a next event to finish.
+  if (!refusal && (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0)) await releaseUnfinishedAccountRun(plan);
   const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.

@@ -4,11 +4,10 @@ import { loadConfig } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import type { RunPlan } from '#shared/model';
 import { MalformedInputError, TransientError } from '#shared/errors';
-import { emitCountMetric, REFUSED_INPUTS_METRIC } from '#shared/metrics';
 import { parentIdOf } from '#shared/organization';
 import { logger } from '#shared/powertools';
 import { claimRun } from '#shared/run-claim';
-import { parseRunInput, type RunInput } from '#shared/run-input';
+import { parseRunInput, refusalOf, type RunInput } from '#shared/run-input';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 
@@ -116,25 +115,30 @@ async function claim(plan: RunPlan, context: Context): Promise<RunPlan> {
   }
 }
 
-/** Parses the input; a refusal fails the execution (the ExecutionsFailed alarm) and is counted in RefusedInputs. */
-function refusedCounted(input: unknown): RunInput {
-  try {
-    return parseRunInput(input);
-  } catch (error) {
-    if (error instanceof MalformedInputError) {
-      emitCountMetric(REFUSED_INPUTS_METRIC, 1);
-      logger.error('Input refused; nothing runs', { error: error.message });
-    }
-    throw error;
-  }
+/**
+ * A malformed input, or an account event for an account outside the organization, is refused: no claim, no account
+ * reached. The plan carries the refusal to Report, so SNS, Slack, the report files and the Runs metric show it, and
+ * the state machine then fails the execution with MalformedInputError (the ExecutionsFailed alarm).
+ */
+function refused(input: unknown, executionName: string, error: MalformedInputError): RunPlan {
+  const { trigger, refusal } = refusalOf(input, error.message);
+  logger.error('Input refused; nothing runs', { error: refusal.message, trigger, source: refusal.source, eventId: refusal.eventId });
+  return { status: 'REFUSED', runId: executionName, trigger, dryRun: config.mode === 'audit', claimKey: 'none', refusal };
+}
+
+async function resolve(input: unknown, executionName: string, context: Context): Promise<RunPlan> {
+  const run = parseRunInput(input);
+  const reason = skipReason(run);
+  const plan = planOf(run, executionName, reason ? 'none' : await claimKeyOf(run, executionName));
+  return reason ? skipped(plan, reason) : claim(plan, context);
 }
 
 export const handler = async ({ input, executionName }: { input: unknown; executionName: string }, context: Context): Promise<RunPlan> => {
   logger.addContext(context);
-  const run = refusedCounted(input);
-  const reason = skipReason(run);
-  const plan = planOf(run, executionName, reason ? 'none' : await claimKeyOf(run, executionName));
-  const result = reason ? skipped(plan, reason) : await claim(plan, context);
+  const result = await resolve(input, executionName, context).catch((error: unknown) => {
+    if (error instanceof MalformedInputError) return refused(input, executionName, error);
+    throw error;
+  });
   logger.info('Run resolved', { runId: result.runId, trigger: result.trigger, status: result.status, reason: result.reason, dryRun: result.dryRun });
   return result;
 };

@@ -24,15 +24,27 @@ export interface IterationState {
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
 const lambdaCause = z.object({ errorType: z.string(), errorMessage: z.string() });
 
-export function failureReason({ Error: name, Cause: cause }: StateError): string {
-  if (!cause) return name;
+function lambdaError(cause: string): z.infer<typeof lambdaCause> | undefined {
   try {
     const parsed = lambdaCause.safeParse(JSON.parse(cause));
-    if (parsed.success) return `${parsed.data.errorType}: ${parsed.data.errorMessage}`;
+    if (parsed.success) return parsed.data;
   } catch {
     // Not JSON: the Cause is the reason as it stands.
   }
-  return cause;
+  return undefined;
+}
+
+/** `Name: message` of a caught error. */
+export function failureReason({ Error: name, Cause: cause }: StateError): string {
+  if (!cause) return name;
+  const error = lambdaError(cause);
+  return error ? `${error.errorType}: ${error.errorMessage}` : cause;
+}
+
+/** The message alone of a caught error: the text it was thrown with. */
+export function failureMessage({ Error: name, Cause: cause }: StateError): string {
+  if (!cause) return name;
+  return lambdaError(cause)?.errorMessage ?? cause;
 }
 
 type TypeOutcome = TypeComparison & { readonly applied: boolean };

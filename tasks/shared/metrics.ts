@@ -25,7 +25,10 @@ export interface MetricSet {
   readonly dimensions?: Readonly<Record<string, string>>;
 }
 
-/** Events and inputs refused as malformed (an AccountJoinedOrganization without its account id among them). */
+/**
+ * Events and inputs refused as malformed (an AccountJoinedOrganization without its account id among them): 1 in the
+ * Report task's line of a refused run, whichever state refused it, next to Runs with Status REFUSED.
+ */
 export const REFUSED_INPUTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'RefusedInputs' } as const;
 
 /**

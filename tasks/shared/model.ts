@@ -8,9 +8,34 @@ import type { Contact, ContactType, DesiredContacts, DesiredSources } from './co
 
 export type Trigger = 'control-tower' | 'organizations' | 'account-joined' | 'account-moved' | 'contact-changed' | 'tag-change' | 'schedule' | 'deploy' | 'manual';
 
+/**
+ * An input refused as malformed (MalformedInputError): why, and what arrived. Never the input itself, which may hold
+ * anything, a contact's values among it; only the envelope's names, each a short string.
+ */
+export interface Refusal {
+  /** The error's message: the field's path and the rule it breaks. */
+  readonly message: string;
+  readonly source?: string;
+  readonly detailType?: string;
+  /** The EventBridge event's `id`. */
+  readonly eventId?: string;
+  /** `detail.eventName` of a CloudTrail event. */
+  readonly eventName?: string;
+}
+
+/** What arrived, in words: `source aws.organizations, detail-type ..., event id ..., eventName ...`. */
+export function receivedText({ source, detailType, eventId, eventName }: Refusal): string {
+  const named = [source && `source ${source}`, detailType && `detail-type ${detailType}`, eventId && `event id ${eventId}`, eventName && `eventName ${eventName}`];
+  return named.filter(Boolean).join(', ') || 'no source, detail-type or event id (console input)';
+}
+
+/** What a refusal means for the run, as the report's summary and page both say it. */
+export const REFUSAL_OUTCOME = 'No account was read or written. The execution fails with MalformedInputError, so its alarm fires.';
+
 /** resolve-targets → the rest of the run. */
 export interface RunPlan {
-  readonly status: 'RUN' | 'SKIPPED';
+  /** REFUSED: the input is malformed; the run reports the refusal, then fails, and reaches no account. */
+  readonly status: 'RUN' | 'SKIPPED' | 'REFUSED';
   /** The execution name: every record of this run is stored under it. */
   readonly runId: string;
   readonly trigger: Trigger;
@@ -22,6 +47,8 @@ export interface RunPlan {
   readonly accountIds?: readonly string[];
   /** The Powertools idempotency key that claimed this run; released by report when a new account could not finish. */
   readonly claimKey: string;
+  /** Set when status is REFUSED. */
+  readonly refusal?: Refusal;
 }
 
 /** How an account is called. */
@@ -155,6 +182,8 @@ export interface Report {
   readonly runId: string;
   readonly trigger: Trigger;
   readonly dryRun: boolean;
+  /** Set when the input was refused: no account was read or written, and the execution fails after this report. */
+  readonly refusal?: Refusal;
   readonly accountsProcessed: number;
   readonly accountsFailed: number;
   readonly excluded: number;

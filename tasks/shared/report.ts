@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from './contacts.ts';
 import { accountResult, failureReason, type StateError } from './account-result.ts';
-import { type AccountResult, type Action, isWrite, type Report, type RunPlan, type TargetAccount, type TypeCounts, type WorkList } from './model.ts';
+import { type AccountResult, type Action, isWrite, receivedText, type Refusal, REFUSAL_OUTCOME, type Report, type RunPlan, type TargetAccount, type TypeCounts, type WorkList } from './model.ts';
 
 /** The report before delivery: everything but how it was sent. */
 export type RunReport = Omit<Report, 'delivery'>;
@@ -13,6 +13,8 @@ export interface RunRecords {
   readonly results: readonly AccountResult[];
   /** Set when the Map itself failed: some chunks may have recorded nothing. */
   readonly mapError?: StateError;
+  /** Set when the input was refused: no account was reached. */
+  readonly refusal?: Refusal;
 }
 
 // The report travels as state output (256 KiB at most); the run table keeps every entry.
@@ -40,7 +42,7 @@ export function everyResult({ plan, chunks, results, mapError }: RunRecords): Ac
 }
 
 export function buildReport(records: RunRecords): RunReport {
-  const { plan, work } = records;
+  const { plan, work, refusal } = records;
   const all = everyResult(records);
 
   const skippedAccounts = (work.skippedAccounts ?? []).slice(0, MAX_ENTRIES);
@@ -67,6 +69,7 @@ export function buildReport(records: RunRecords): RunReport {
     runId: plan.runId,
     trigger: plan.trigger,
     dryRun: plan.dryRun,
+    ...(refusal && { refusal }),
     accountsProcessed: all.length,
     accountsFailed: all.filter((result) => result.status === 'FAILED').length,
     excluded: work.excludedCount,
@@ -84,14 +87,16 @@ export function buildReport(records: RunRecords): RunReport {
 
 const changeCount = (report: RunReport) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
 
-/** True when the run changed nothing (nor would have, in a dry run) and failed nothing. */
+/** True when the run changed nothing (nor would have, in a dry run) and failed nothing; a refused input never is. */
 export function isUneventful(report: RunReport): boolean {
-  return changeCount(report) === 0 && report.accountsFailed === 0;
+  return !report.refusal && changeCount(report) === 0 && report.accountsFailed === 0;
 }
 
 /** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
 export function formatSubject(report: RunReport): string {
-  const subject = `Alternate contacts: ${changeCount(report)} changes, ${report.accountsFailed} failed accounts${report.dryRun ? ' (dry run)' : ''} [${report.runId}]`;
+  const subject = report.refusal
+    ? `Alternate contacts: input refused, trigger ${report.trigger} [${report.runId}]`
+    : `Alternate contacts: ${changeCount(report)} changes, ${report.accountsFailed} failed accounts${report.dryRun ? ' (dry run)' : ''} [${report.runId}]`;
   // Plain ASCII: older SNS rules and some e-mail consumers take nothing else in a subject.
   return subject.length < 100 ? subject : `${subject.slice(0, 96)}...`;
 }
@@ -113,6 +118,14 @@ function typeBlock(type: ContactType, counts: TypeCounts): string[] {
 
 const account = (entry: { accountId: string; accountName: string }) => `${entry.accountId} (${entry.accountName})`;
 
+/** A refused input leads the summary: why, what arrived, and what happened (nothing). */
+const refusalLines = (refusal: Refusal) => [
+  `Input refused: ${refusal.message}`,
+  `Received: ${receivedText(refusal)}`,
+  REFUSAL_OUTCOME,
+  '',
+];
+
 /** The plain-text summary: a header, one block per type (SECURITY first), then the changes and the failures. */
 export function formatSummary(report: RunReport): string {
   const skippedCount = report.skippedAccounts.length + report.omitted.skippedAccounts;
@@ -131,6 +144,7 @@ export function formatSummary(report: RunReport): string {
   const skipped = report.skippedAccounts.map((s) => `  ${account(s)}: ${s.reason}`);
   const more = (count: number, what: string) => (count > 0 ? [`  ... and ${count} more ${what} (all are in the run table)`] : []);
   return [
+    ...(report.refusal ? refusalLines(report.refusal) : []),
     header,
     ...blocks,
     ...(changes.length > 0 ? ['', 'Changes:', ...changes, ...more(report.omitted.changes, 'changes')] : []),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountIdSchema, type ContactType } from './contacts.ts';
+import type { Refusal, Trigger } from './model.ts';
 import { MalformedInputError } from './errors.ts';
 import { EVENT_PARSERS } from './events/index.ts';
 import { parseWith } from './events/envelope.ts';
@@ -77,4 +78,35 @@ export function parseRunInput(input: unknown): RunInput {
   if (typeof input === 'object' && input !== null && !Array.isArray(input) && isEvent(input)) return eventParserFor(input).parse(input);
   const { accountIds, dryRun = false } = parseWith(consoleInput, input);
   return { trigger: 'manual', dryRun, ...(accountIds && { accountIds }) };
+}
+
+// A refusal travels in the state, the report, SNS and the Fail state's Cause (32,768 characters at most): an input's
+// own strings (an unknown key, an event id) are bounded before they ride along, and their control characters become
+// spaces, so a line break in an event id cannot forge a line of the report's text.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+const MAX_MESSAGE = 2_000;
+const MAX_NAME = 200;
+const capped = (text: string, max: number) => {
+  const printable = text.replace(/\p{Cc}/gu, ' ');
+  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+};
+const stringAt = (value: unknown, key: string): string | undefined => {
+  const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof found === 'string' && found !== '' ? capped(found, MAX_NAME) : undefined;
+};
+
+/**
+ * A refused input, described for the report: the message, and the envelope's names where they are strings (read
+ * without trusting the input, which broke a rule). Its trigger is that of the event kind its source and
+ * `detail.eventName` name; anything else, console input or an event no rule delivers, was started by hand: `manual`.
+ */
+export function refusalOf(input: unknown, message: string): { readonly trigger: Trigger; readonly refusal: Refusal } {
+  const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
+  const [source, detailType, eventId] = (['source', 'detail-type', 'id'] as const).map((key) => (isObject ? stringAt(input, key) : undefined));
+  const eventName = isObject ? stringAt((input as Record<string, unknown>)['detail'], 'eventName') : undefined;
+  const parser = isObject && isEvent(input) ? EVENT_PARSERS.find((p) => p.source === source && (p.eventName === undefined || p.eventName === eventName)) : undefined;
+  return {
+    trigger: parser?.trigger ?? 'manual',
+    refusal: { message: capped(message, MAX_MESSAGE), ...(source && { source }), ...(detailType && { detailType }), ...(eventId && { eventId }), ...(eventName && { eventName }) },
+  };
 }

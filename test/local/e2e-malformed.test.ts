@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ENV } from '#shared/env';
 import type { Report } from '#shared/model';
-import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts';
 import { CLOSING_ACCOUNT_ID, defaultOrganization, SUSPENDED_ACCOUNT_ID } from '../../local/scenario.ts';
 import { readCorpus } from '../support/corpus.ts';
 import { startInProcess } from '../support/cli.ts';
@@ -10,6 +14,11 @@ import { calls, EXAMPLE_CONFIG, REFERENCE_EVENTS, startHarness } from './harness
 
 const referenceEvent = (file: string) => JSON.parse(readFileSync(join(REFERENCE_EVENTS, file), 'utf8')) as Record<string, unknown>;
 const createAccountResult = referenceEvent('orgs-create-account-result-succeeded.json');
+const joinedWithoutId = (() => {
+  const event = referenceEvent('orgs-account-joined-organization.json') as { detail: { serviceEventDetails: Record<string, unknown> } };
+  delete event.detail.serviceEventDetails['accountId'];
+  return event;
+})();
 const scheduled = referenceEvent('scheduled-nightly.json');
 const withAccount = (event: Record<string, unknown>, accountId: string) => JSON.parse(JSON.stringify(event).replaceAll('222222222222', accountId)) as unknown;
 const nested = (depth: number) => Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), 1);
@@ -37,14 +46,52 @@ describe('malformed inputs through the real state machine', () => {
   });
   afterAll(() => enforcer.close());
 
-  it.each(MALFORMED)('%s: the run fails with MalformedInputError naming it, with zero Put calls and no contact changed', async (_case, input, message) => {
+  it.each(MALFORMED)('%s: reported as refused, then the run fails with MalformedInputError naming it, with zero Put calls and no contact changed', async (_case, input, message) => {
+    const { published } = enforcer.simulator!.state;
+    const before = published.length;
+
     const execution = await enforcer.run(input);
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error?.name).toBe('MalformedInputError');
     expect(execution.error?.message).toContain(message);
+    const sent = published.slice(before).map((notice) => notice.message.split('\n')[0]);
+    expect(sent).toEqual([expect.stringMatching(/^Input refused: /)]);
+    expect(sent[0]).toContain(message);
     expect(calls(enforcer, 'account:PutAlternateContact')).toBe(0);
     expect(JSON.stringify(enforcer.simulator!.state.accounts.map((account) => account.contacts))).toBe(contactsBefore);
+  });
+
+  it('reports an AccountJoinedOrganization without its account id in SNS, the report files, the run table and the Runs metric, then fails the run', async () => {
+    const s3Before = { put: calls(enforcer, 's3:PutObject'), copy: calls(enforcer, 's3:CopyObject') };
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
+
+    const execution = await enforcer.run(joinedWithoutId, 'joined-without-id').finally(() => {
+      process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+      vi.restoreAllMocks();
+    });
+
+    const missing = `detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event ${String(referenceEvent('orgs-account-joined-organization.json')['id'])}`;
+    expect(execution).toMatchObject({ status: 'FAILED', error: { name: 'MalformedInputError', message: expect.stringContaining(missing) } });
+    expect(enforcer.simulator!.state.published.at(-1)).toMatchObject({
+      subject: 'Alternate contacts: input refused, trigger account-joined [joined-without-id]',
+      message: expect.stringContaining(`Input refused: ${missing}`),
+    });
+    const stored = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(new GetCommand({ TableName: process.env[ENV.RUN_TABLE], Key: { runId: 'joined-without-id', item: 'REPORT' } }));
+    const report = stored.Item?.['report'] as Report;
+    expect(report).toMatchObject({ trigger: 'account-joined', refusal: { message: expect.stringContaining(missing), eventName: 'AccountJoinedOrganization' }, accountsProcessed: 0 });
+    expect(report.files).toMatchObject({ status: 'STORED', location: expect.stringMatching(/\/joined-without-id\/$/) });
+    expect(report.files).not.toHaveProperty('latest');
+    const folder = (report.files as { location: string }).location.slice(`s3://${LOCAL_REPORT_BUCKET}/`.length);
+    const json = await new S3Client({}).send(new GetObjectCommand({ Bucket: LOCAL_REPORT_BUCKET, Key: `${folder}report.json` }));
+    expect(JSON.parse((await json.Body?.transformToString()) ?? '')).toMatchObject({ run: { refusal: { message: expect.stringContaining(missing) } }, entries: [] });
+    expect({ put: calls(enforcer, 's3:PutObject') - s3Before.put, copy: calls(enforcer, 's3:CopyObject') - s3Before.copy }).toEqual({ put: 3, copy: 0 });
+    const metric = lines.filter((line) => line.startsWith('{"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(metric).toContainEqual(expect.objectContaining({ Runs: 1, Trigger: 'account-joined', Status: 'REFUSED', RefusedInputs: 1 }));
+    expect(calls(enforcer, 'account:PutAlternateContact')).toBe(0);
+    expect(calls(enforcer, 'account:GetAlternateContact')).toBe(0);
   });
 
   it.each([

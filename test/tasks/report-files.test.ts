@@ -174,3 +174,30 @@ describe('report.html', () => {
     for (const outcome of OUTCOMES) expect(html).toContain(`<option>${outcome}</option>`);
   });
 });
+
+describe('the files of a refused input', () => {
+  const refusal = { message: 'source: must be one of aws.scheduler; "<img src=x onerror=alert(1)>": is not a known key', source: '</script><script>alert(1)</script>', eventId: 'e-1' };
+  const files = Object.fromEntries(renderReportFiles(buildComplianceReport({ run: { ...RUN, trigger: 'manual', refusal }, types: ['SECURITY'], results: [] })).map((file) => [file.name, file.body]));
+
+  it('carry the refusal in report.json\'s run, with no entry', () => {
+    const json = JSON.parse(files['report.json'] ?? '') as { run: Record<string, unknown>; entries: unknown[] };
+    expect(json.run).toMatchObject({ refusal, accounts: 0, accountsFailed: 0 });
+    expect(json.entries).toEqual([]);
+  });
+
+  it('leave report.csv with its header alone', () => {
+    expect(files['report.csv']).toBe(`\uFEFF${CSV_HEADER.join(',')}\r\n`);
+  });
+
+  it('show the refusal above the summary in report.html, as text, never as markup', () => {
+    const html = files['report.html'] ?? '';
+    expect(html).toMatch(/<section class="refused" role="alert">\n<h2>Input refused<\/h2>\n<p><b>source: must be one of aws\.scheduler; &quot;&lt;img src=x onerror=alert\(1\)&gt;&quot;: is not a known key<\/b><\/p>/);
+    expect(html).toContain('Received: source &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;, event id e-1');
+    expect(html.indexOf('class="refused"')).toBeLessThan(html.indexOf('class="tiles"'));
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+  });
+
+  it('show no refusal for a run that was not refused', () => {
+    expect(renderHtml(build([]))).not.toContain('class="refused"');
+  });
+});

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env';
+import { parseRunInput } from '#shared/run-input';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
@@ -11,7 +12,7 @@ const sample = (file: string) => JSON.parse(readFileSync(join(EVENTS, file), 'ut
 
 const PUT_TASK_ROLE = 'arn:aws:iam::111111111111:role/AlternateContactsEnforcer-PutContacts';
 const { dynamodb, items } = mockIdempotencyTable();
-const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { [ENV.WRITER_ARNS]: PUT_TASK_ROLE });
+const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { [ENV.WRITER_ARNS]: PUT_TASK_ROLE, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 const resolve = (input: unknown, executionName = 'run-1') => handler({ input, executionName }, lambdaContext);
 
 const organizations = mockSdkClient(OrganizationsClient);
@@ -112,14 +113,42 @@ describe('resolve-targets for the account and contact triggers', () => {
     expect(await resolve(deploy, 'deploy-2')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run deploy-1' });
   });
 
-  it('fails loudly, naming the event and the path, for a joined event without the account id', async () => {
+  it('refuses a joined event without the account id loudly, naming the event and the path, under its own trigger', async () => {
     const event = joined('INVITED');
     delete event.detail.serviceEventDetails.accountId;
 
-    await expect(resolve(event)).rejects.toThrow(
-      expect.objectContaining({ name: 'MalformedInputError', message: expect.stringContaining('detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event 3b8f1c2d') }),
-    );
+    const plan = await resolve(event);
+
+    expect(plan).toEqual({
+      status: 'REFUSED',
+      runId: 'run-1',
+      trigger: 'account-joined',
+      dryRun: false,
+      claimKey: 'none',
+      refusal: {
+        message: expect.stringContaining(`detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event ${event.id}`),
+        source: 'aws.organizations',
+        detailType: 'AWS Service Event via CloudTrail',
+        eventId: event.id,
+        eventName: 'AccountJoinedOrganization',
+      },
+    });
     expect(items.size).toBe(0);
+  });
+
+  it.each(readdirSync(EVENTS).filter((file) => file.endsWith('.json')))('refuses %s, broken, under the trigger its run carries', async (file) => {
+    const event = sample(file);
+
+    const plan = await resolve({ ...event, extra: true });
+
+    expect(plan).toMatchObject({ status: 'REFUSED', trigger: parseRunInput(event).trigger, refusal: { message: expect.stringMatching(/^extra: is not a key of an EventBridge event/), source: event['source'] } });
+  });
+
+  it('refuses a joined event whose account id is no account id, naming the path and the rule', async () => {
+    const event = joined('INVITED');
+    event.detail.serviceEventDetails.accountId = '2222';
+
+    expect(await resolve(event)).toMatchObject({ status: 'REFUSED', trigger: 'account-joined', refusal: { message: 'detail.serviceEventDetails.accountId: must be a 12-digit account id' } });
   });
 
   it.each([

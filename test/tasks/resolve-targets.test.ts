@@ -1,11 +1,15 @@
+import { join } from 'node:path';
 import { ChildNotFoundException, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { duplicateKeyIn } from '#shared/input-shape';
+import { readCorpus } from '../support/corpus.ts';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const { dynamodb, items } = mockIdempotencyTable();
-const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'));
+// Refusals log at ERROR, as they should on AWS; here they would bury the test output.
+const { handler } = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
 const NEW_ACCOUNT = '222222222222';
 const ROOT = 'r-ab12';
@@ -173,11 +177,53 @@ describe('resolve-targets', () => {
   it.each([
     ['Control Tower', () => controlTowerEvent({ state: 'SUCCEEDED', account: { accountId: '999999999999' } })],
     ['Organizations', () => organizationsEvent({ state: 'SUCCEEDED', accountId: '999999999999' })],
-  ])('names a %s event\'s account outside the organization as the console path does, and claims nothing', async (_source, event) => {
+  ])('refuses a %s event\'s account outside the organization with the console path\'s message, and claims nothing', async (_source, event) => {
     organizations.on(ListParentsCommand, { ChildId: '999999999999' }).rejects(new ChildNotFoundException({ message: 'We can\'t find an organizational unit (OU) or AWS account with the ChildId that you specified.', $metadata: {} }));
 
-    await expect(resolve(event())).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message: 'accountIds: 999999999999 is not an account of this organization' }));
+    const plan = await resolve(event());
+
+    expect(plan).toMatchObject({ status: 'REFUSED', claimKey: 'none', refusal: { message: 'accountIds: 999999999999 is not an account of this organization', source: event().source } });
+    expect(plan).not.toHaveProperty('accountIds');
     expect(dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('names what arrived in a refusal: source, detail-type, event id and eventName, under the trigger of that event', async () => {
+    const plan = await resolve({ ...controlTowerEvent(), time: 'yesterday' });
+
+    expect(plan).toMatchObject({
+      status: 'REFUSED',
+      trigger: 'control-tower',
+      refusal: { message: 'time: must be an ISO 8601 time', source: 'aws.controltower', detailType: 'AWS Service Event via CloudTrail', eventId: controlTowerEvent().id, eventName: 'CreateManagedAccount' },
+    });
+  });
+
+  it.each([
+    ['console input', { accountIds: ['12345'] }, {}],
+    ['an event no rule delivers', { ...scheduledEvent, source: 'aws.ec2' }, { source: 'aws.ec2', detailType: 'Scheduled Event', eventId: scheduledEvent.id }],
+  ])('refuses %s as a manual run, an operator\'s', async (_case, input, received) => {
+    const plan = await resolve(input);
+
+    expect(plan.trigger).toBe('manual');
+    expect(plan.refusal).toEqual({ message: expect.any(String), ...received });
+  });
+
+  it('never carries the refused input\'s values, and bounds the names it carries', async () => {
+    const long = 'x'.repeat(10_000);
+    const plan = await resolve({ ...scheduledEvent, id: long, [long]: 'security@example.com', time: 'security@example.com' });
+
+    expect(JSON.stringify(plan)).not.toContain('security@example.com');
+    expect(plan.refusal?.eventId).toHaveLength(200);
+    expect(plan.refusal?.message.length).toBeLessThanOrEqual(2_000);
+  });
+
+  it('turns control characters in what it carries into spaces, so no line of the report can be forged', async () => {
+    const id = 'e-1\nInput refused: nothing\r';
+    const joined = { ...organizationsEvent(), id, detail: { eventName: 'AccountJoinedOrganization', serviceEventDetails: { joinedMethod: 'INVITED', joinedTime: '2026-11-21T14:07:40Z' } } };
+
+    const plan = await resolve(joined);
+
+    expect(Object.values(plan.refusal ?? {}).join('')).not.toMatch(/\p{Cc}/u);
+    expect(plan.refusal).toMatchObject({ eventId: 'e-1 Input refused: nothing ', message: expect.stringContaining('AccountJoinedOrganization event e-1 Input refused: nothing ,') });
   });
 
   const STATUS = 'detail.serviceEventDetails.createAccountStatus';
@@ -216,9 +262,32 @@ describe('resolve-targets', () => {
     ['an event without its source', { 'detail-type': 'Scheduled Event', detail: {} }, 'source: must be one of aws.controltower, aws.organizations, aws.account, aws.scheduler, alternate-contacts-enforcer.deploy'],
     ['a prototype key', JSON.parse('{"__proto__": {"dryRun": true}}') as unknown, '__proto__: is a prototype key, never allowed'],
     ['input nested past the bound', { dryRun: Array.from({ length: 40 }).reduce<unknown>((inner) => [inner], true) }, `dryRun${'.0'.repeat(31)}: nests deeper than 32 levels, the most allowed`],
-  ])('rejects %s with a message naming the field and rule, and writes nothing', async (_case, input, message) => {
-    await expect(resolve(input)).rejects.toThrow(expect.objectContaining({ name: 'MalformedInputError', message }));
+  ])('refuses %s with a message naming the field and rule, targets no account and claims nothing', async (_case, input, message) => {
+    const plan = await resolve(input);
 
+    expect(plan).toMatchObject({ status: 'REFUSED', runId: 'run-1', claimKey: 'none', refusal: { message } });
+    expect(plan).not.toHaveProperty('accountIds');
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+});
+
+describe('resolve-targets over the run-input corpus', () => {
+  // JSON inputs only: text that is no JSON, or names a key twice, never reaches an execution (npm start refuses it).
+  const refusedInputs = readCorpus(join(import.meta.dirname, 'run-input'), '.txt').filter((c) => {
+    if (!c.expected.startsWith('refused ') || duplicateKeyIn(c.body)) return false;
+    try {
+      JSON.parse(c.body);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+  it.each(refusedInputs)('$file: a REFUSED plan with its message, no account and no claim', async (c) => {
+    const plan = await resolve(JSON.parse(c.body));
+
+    expect(plan).toMatchObject({ status: 'REFUSED', claimKey: 'none', refusal: { message: expect.stringContaining(c.expected.slice('refused '.length)) } });
+    expect(plan).not.toHaveProperty('accountIds');
     expect(dynamodb.calls()).toHaveLength(0);
   });
 });

@@ -22,6 +22,7 @@ export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
 export const organizationsAccountJoined: EventParser = {
   source: 'aws.organizations',
   eventName: 'AccountJoinedOrganization',
+  trigger: 'account-joined',
   parse(input) {
     const event = parseEvent(accountJoined, input);
     const { accountId, joinedMethod } = event.detail.serviceEventDetails;

@@ -16,6 +16,7 @@ const moveAccount = apiCallEvent('aws.organizations', 'MoveAccount', {
 export const organizationsMoveAccount: EventParser = {
   source: 'aws.organizations',
   eventName: 'MoveAccount',
+  trigger: 'account-moved',
   parse(input) {
     const { detail } = parseEvent(moveAccount, input);
     return {

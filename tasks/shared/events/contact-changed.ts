@@ -22,6 +22,7 @@ function contactChanged(eventName: 'PutAlternateContact' | 'DeleteAlternateConta
   return {
     source: 'aws.account',
     eventName,
+    trigger: 'contact-changed',
     parse(input): RunInput {
       const event = parseEvent(schema, input);
       const { detail } = event;

@@ -10,6 +10,7 @@ const createManagedAccount = serviceEvent('aws.controltower', 'CreateManagedAcco
 export const controlTowerCreateManagedAccount: EventParser = {
   source: 'aws.controltower',
   eventName: 'CreateManagedAccount',
+  trigger: 'control-tower',
   parse(event) {
     const status = parseEvent(createManagedAccount, event).detail.serviceEventDetails.createManagedAccountStatus;
     const path = ['detail', 'serviceEventDetails', 'createManagedAccountStatus', 'account', 'accountId'];

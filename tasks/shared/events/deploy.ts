@@ -22,6 +22,7 @@ export const deployInput = (configHash: string) => ({ source: DEPLOY_SOURCE, 'de
 
 export const deployConfigurationChanged: EventParser = {
   source: DEPLOY_SOURCE,
+  trigger: 'deploy',
   parse(input) {
     return { trigger: 'deploy', configHash: parseEvent(configDeployed, input).detail.configHash };
   },

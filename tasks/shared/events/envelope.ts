@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accountIdSchema, describeIssues } from '../contacts.ts';
 import { MalformedInputError } from '../errors.ts';
 import { pathText } from '../input-shape.ts';
+import type { Trigger } from '../model.ts';
 import type { RunInput } from '../run-input.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface EventParser {
   readonly source: string;
   /** `detail.eventName` of a CloudTrail event; absent for a source with one kind of event. */
   readonly eventName?: string;
+  /** The trigger its runs carry; a refused event of this kind is reported under it too. */
+  readonly trigger: Trigger;
   /** The run the event asks for; throws MalformedInputError naming the field and the rule. */
   readonly parse: (event: unknown) => RunInput;
 }

@@ -10,6 +10,7 @@ const createAccountResult = serviceEvent('aws.organizations', 'CreateAccountResu
 export const organizationsCreateAccountResult: EventParser = {
   source: 'aws.organizations',
   eventName: 'CreateAccountResult',
+  trigger: 'organizations',
   parse(event) {
     const status = parseEvent(createAccountResult, event).detail.serviceEventDetails.createAccountStatus;
     const path = ['detail', 'serviceEventDetails', 'createAccountStatus', 'accountId'];

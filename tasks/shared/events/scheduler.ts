@@ -12,6 +12,7 @@ const scheduledEvent = eventSchema({
 
 export const schedulerScheduledEvent: EventParser = {
   source: 'aws.scheduler',
+  trigger: 'schedule',
   parse(input) {
     const event = parseEvent(scheduledEvent, input);
     // One firing of one schedule: its ARN and its scheduled time, the same on every delivery and retry of that firing.

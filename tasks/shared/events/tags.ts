@@ -24,6 +24,7 @@ function tagChangeParser(eventName: 'TagResource' | 'UntagResource'): EventParse
   return {
     source: 'aws.organizations',
     eventName,
+    trigger: 'tag-change',
     parse(input): RunInput {
       const { detail } = parseEvent(schema, input);
       const resourceId = detail.requestParameters.resourceId;

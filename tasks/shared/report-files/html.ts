@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ContactType } from '../contacts.ts';
+import { receivedText, type Refusal, REFUSAL_OUTCOME } from '../model.ts';
 import { CLIENT_SCRIPT } from './html-client.ts';
 import { type ComplianceReport, OUTCOMES, type Outcome, ouLabel, type ReportEntry } from './model.ts';
 
@@ -25,6 +26,8 @@ table.counts { border-collapse: collapse; } .counts th, .counts td { border: 1px
 .o-COMPLIANT { background: #dafbe1; } .o-ASSIGNED { background: #ddf4ff; } .o-UPDATED { background: #b6e3ff; }
 .o-DELETED { background: #fbefff; } .o-DRIFT { background: #fff1c2; } .o-SKIPPED { background: #eaeef2; }
 .o-FAILED { background: #ffd8d3; border-left: 4px solid #cf222e; }
+.refused { border: 2px solid #cf222e; border-radius: 6px; background: #ffebe9; padding: 4px 16px; margin: 12px 0; }
+.refused h2 { color: #a40e26; } .refused p { margin: 6px 0; overflow-wrap: anywhere; }
 .legend span { padding: 2px 8px; border-radius: 4px; margin-right: 4px; font-size: 12px; }
 @media print {
   :root { font-size: 10px; } body { max-width: none; padding: 0; } .controls, noscript { display: none; }
@@ -81,6 +84,14 @@ function countsTable(types: readonly ContactType[], counts: ComplianceReport['ru
   return `<table class="counts">${head}${rows.join('')}</table>`;
 }
 
+/** A refused input, first thing on the page: no account is listed below, and this says why. */
+const refusalBanner = (refusal: Refusal) => `<section class="refused" role="alert">
+<h2>Input refused</h2>
+<p><b>${escapeHtml(refusal.message)}</b></p>
+<p>Received: ${escapeHtml(receivedText(refusal))}</p>
+<p>${REFUSAL_OUTCOME}</p>
+</section>`;
+
 const changes = (totals: Record<Outcome, number>) => totals.ASSIGNED + totals.UPDATED + totals.DELETED;
 
 /** report.html: one self-contained page (no network): the summary, then the accounts × types matrix by OU. */
@@ -97,7 +108,7 @@ export function renderHtml(report: ComplianceReport): string {
 <body>
 <h1>Alternate contacts compliance</h1>
 <p class="meta">Run <b>${escapeHtml(run.runId)}</b> · trigger <b>${run.trigger}</b> · reported <b>${run.reportedAt}</b> · mode <b>${mode}</b> · configuration <b title="SHA-256 ${run.configHash}">${run.configHash.slice(0, 12)}</b></p>
-<div class="tiles">
+${run.refusal ? refusalBanner(run.refusal) : ''}<div class="tiles">
 ${tile('accounts', run.accounts, 'accounts')}${tile('compliant accounts', run.accountsCompliant, 'accountsCompliant')}${tile('changed accounts', run.accountsChanged, 'accountsChanged')}${tile('drifted accounts (not written)', run.accountsDrifted, 'accountsDrifted')}${tile('failed accounts', run.accountsFailed, 'accountsFailed')}${tile('excluded accounts', run.excluded, 'excluded')}
 </div>
 <div class="tiles">
