@@ -16,9 +16,7 @@ const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
  * - a new account, `account:<id>@<parent>`: Control Tower's CreateManagedAccount and the Organizations
  *   CreateAccountResult before it name the same account, so the second finds the claim taken and is skipped.
  *   The account's parent is part of the key because Control Tower creates the account in the root and moves it to
- *   its OU before CreateManagedAccount: once moved, OU overrides may want other contacts, and the second event runs;
- * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
- *   (Scheduler's execution id changes with every attempt);
+ *   its OU before CreateManagedAccount: once moved, OU overrides may want other contacts, and the second event runs.
  *   AccountJoinedOrganization and MoveAccount share it: a CREATED account's joined event is a duplicate of its
  *   CreateAccountResult, and a move claims the account at its new parent, read from Organizations rather than the
  *   event's word (two moves that end in the same place are one run; a move and the creation events before it,
