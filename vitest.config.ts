@@ -24,10 +24,9 @@ export default defineConfig({
           ...shared,
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
-          // The infra files share one module graph in one worker, so test/infra/synth.ts synthesizes each context once
-          // per run, and the CDK's first synthesis in a process (its modules loading, about 4 s) is paid once.
+          // The infra files share their worker's module graph, so test/infra/synth.ts synthesizes each context once per
+          // worker. (One worker for them alone would need its own sequence group, which vitest runs after the other.)
           isolate: false,
-          fileParallelism: false,
         },
       },
       {
