@@ -3,7 +3,8 @@ import { CLOUDTRAIL_READS, type SimTrail, TRAIL_NAME } from './state.ts';
 
 /**
  * AWS CloudTrail (awsJson1_1, X-Amz-Target com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Operation> as AWS
- * documents it, or CloudTrail_20131101.<Operation> as the SDK v3 sends it), as far as the preflight reads it: DescribeTrails, GetTrailStatus and GetEventSelectors, answered by Region and account.
+ * documents it, or CloudTrail_20131101.<Operation> as the SDK v3 sends it), as far as the preflight reads it:
+ * DescribeTrails, GetTrailStatus and GetEventSelectors, answered by Region and account.
  * - DescribeTrails in a Region lists the caller's trails homed there and, unless IncludeShadowTrails is false, the
  *   shadow trails: the caller's multi-Region trails homed elsewhere, and the organization's organization trails that
  *   cover the Region. A single-Region trail is seen in its home Region only.
