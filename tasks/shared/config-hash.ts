@@ -6,7 +6,7 @@ import type { EnforcerConfig } from './config.ts';
  * Every other key (mode, contacts, overrides, exclusions, and any added later) is part of the desired-state hash, so a
  * new setting that shapes the desired contacts starts a run without this list being touched.
  */
-const NOT_DESIRED_STATE = new Set(['triggers', 'notifications', 'deployment', 'maxConcurrency']);
+const NOT_DESIRED_STATE = new Set(['triggers', 'notifications', 'deployment', 'maxConcurrency', 'guardrail']);
 
 /** Plain JSON with every object's keys sorted and undefined members dropped, so a hash depends on the configuration, not on how it was written. */
 function canonical(value: unknown): unknown {

@@ -17,6 +17,7 @@ import {
   type Policy,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
+import { type GuardedConfig, guardrailSchema, lockedTypes, SCP_MAX_CHARACTERS, worstCaseGuardrailSize } from './guardrail.ts';
 import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
 import { scheduleProblem } from './schedule.ts';
 
@@ -169,6 +170,8 @@ export const configSchema = z
       })
       .default({ retentionDays: 400 }),
     deployment: deploymentSchema.optional(),
+    /** Opt-in: a service control policy that locks the managed contacts (tasks/shared/guardrail.ts). */
+    guardrail: guardrailSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const overrideSets = [
@@ -196,7 +199,25 @@ export const configSchema = z
     if (deployment?.topology === 'single' && deployment.enforcerAccountId) {
       ctx.addIssue({ code: 'custom', path: ['deployment', 'enforcerAccountId'], message: 'applies to the delegated topology only' });
     }
+    for (const problem of guardrailProblems(config)) ctx.addIssue({ code: 'custom', ...problem });
   });
+
+/**
+ * The guardrail locks only managed types (an unmanaged one is nobody's to lock), and its document fits the SCP size
+ * limit with the longest writer role ARNs there can be.
+ */
+function guardrailProblems(config: GuardedConfig): { path: (string | number)[]; message: string }[] {
+  const { guardrail } = config;
+  if (!guardrail) return [];
+  const problems = (guardrail.types ?? []).flatMap((type, index) =>
+    config.contacts[type] ? [] : [{ path: ['guardrail', 'types', index], message: `${type} is not managed: add contacts.${type} first, or leave it out` }],
+  );
+  const size = worstCaseGuardrailSize(lockedTypes(config), guardrail.exemptPrincipalArns);
+  if (size > SCP_MAX_CHARACTERS) {
+    problems.push({ path: ['guardrail', 'exemptPrincipalArns'], message: `make the policy ${size} characters, over the SCP limit of ${SCP_MAX_CHARACTERS}; exempt fewer principals, or use one wildcard pattern for several` });
+  }
+  return problems;
+}
 
 type ContactOverride = z.infer<typeof contactOverrideSchema>;
 
