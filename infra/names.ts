@@ -10,12 +10,23 @@ export const NAMES = {
   /** get-contacts and put-contacts: the only principals the management role trusts. */
   getContactsRole: 'AlternateContactsEnforcer-GetContacts',
   putContactsRole: 'AlternateContactsEnforcer-PutContacts',
+  /** The optional service control policy that locks the managed contacts (guardrail in the configuration). */
+  guardrailPolicy: 'AlternateContactsEnforcer-ContactGuardrail',
 } as const;
 
 /** Every managed Region resource lives here: Organizations and Account events exist only in us-east-1. */
 export const HOME_REGION = 'us-east-1';
 
 export const roleArn = (partition: string, account: string, name: string): string => `arn:${partition}:iam::${account}:role/${name}`;
+
+/**
+ * The roles that write contacts: the put task's role in the enforcer's account, and in the delegated topology the
+ * management account's role (its own contacts, standalone). Fixed names, so any stack (and the preflight) can name them.
+ */
+export const enforcerWriterRoleArns = (partition: string, accounts: { readonly managementAccountId: string; readonly enforcerAccountId?: string }): string[] =>
+  accounts.enforcerAccountId
+    ? [roleArn(partition, accounts.managementAccountId, NAMES.managementRole), roleArn(partition, accounts.enforcerAccountId, NAMES.putContactsRole)]
+    : [roleArn(partition, accounts.managementAccountId, NAMES.putContactsRole)];
 
 export const eventBusArn = (partition: string, account: string, name: string): string =>
   `arn:${partition}:events:${HOME_REGION}:${account}:event-bus/${name}`;

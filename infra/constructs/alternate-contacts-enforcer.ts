@@ -241,10 +241,13 @@ export class AlternateContactsEnforcer extends Construct {
 
   private createFunctions(config: EnforcerConfig, props: AlternateContactsEnforcerProps): Record<TaskName, EnforcerFunction> {
     const configFile = writeConfigFile(this, config);
-    // The management role's trust names these two, so they cannot carry generated names.
+    // The management role's trust names these two, so they cannot carry generated names; a guardrail names the put
+    // role in its exemption, and the preflight checks that exemption, so it gets its fixed name then too.
     const fixedRoleNames: Partial<Record<TaskName, string>> = props.managementAccountRoleArn
       ? { 'get-contacts': NAMES.getContactsRole, 'put-contacts': NAMES.putContactsRole }
-      : {};
+      : config.guardrail
+        ? { 'put-contacts': NAMES.putContactsRole }
+        : {};
     const entries = TASKS.map((task) => [
       task,
       new EnforcerFunction(this, pascalCase(task), { task, configFile, roleName: fixedRoleNames[task], logRetention: props.logRetention, ...SIZING[task] }),

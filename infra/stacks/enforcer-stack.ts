@@ -8,7 +8,8 @@ import { CHANGE_EVENT_SOURCES } from '../constructs/change-events.ts';
 import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';
 import { ContactChangeForwarding, organizationForwardingStatement } from '../constructs/contact-change-forwarding.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
-import { eventBusArn, NAMES, roleArn } from '../names.ts';
+import { ContactGuardrail } from '../constructs/contact-guardrail.ts';
+import { enforcerWriterRoleArns, eventBusArn, NAMES, roleArn } from '../names.ts';
 import type { Deployment } from '../deployment.ts';
 
 export interface EnforcerStackProps extends StackProps {
@@ -27,6 +28,8 @@ export class EnforcerStack extends Stack {
   public readonly enforcer: AlternateContactsEnforcer;
   /** The custom bus the management stack forwards to (delegated topology). */
   public readonly eventBus?: EventBus;
+  /** The SCP that locks the managed contacts (single topology with a guardrail). */
+  public readonly guardrail?: ContactGuardrail;
 
   constructor(scope: Construct, id: string, props: EnforcerStackProps) {
     super(scope, id, props);
@@ -43,6 +46,10 @@ export class EnforcerStack extends Stack {
       createSlackWebhookSecret: props.createSlackWebhookSecret,
     });
     if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
+    // Single topology: this stack is the management account's, where SCPs are managed (delegated: the management stack).
+    if (!delegated && config.guardrail) {
+      this.guardrail = new ContactGuardrail(this, 'ContactGuardrail', { config, guardrail: config.guardrail, writerRoleArns: enforcerWriterRoleArns(this.partition, deployment) });
+    }
     if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId);
     this.addNextSteps(config.notifications.slackWebhookSecretName);
   }

@@ -11,7 +11,8 @@ import { ContactChangeForwarding } from '../constructs/contact-change-forwarding
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import type { DelegatedDeployment } from '../deployment.ts';
-import { eventBusArn, NAMES, roleArn } from '../names.ts';
+import { ContactGuardrail } from '../constructs/contact-guardrail.ts';
+import { enforcerWriterRoleArns, eventBusArn, NAMES, roleArn } from '../names.ts';
 
 export interface ManagementStackProps extends StackProps {
   readonly config: EnforcerConfig;
@@ -27,6 +28,8 @@ export class ManagementStack extends Stack {
   public readonly managementRole: Role;
   public readonly forwardingRules: readonly Rule[];
   public readonly deadLetterQueue: DeadLetterQueue;
+  /** The SCP that locks the managed contacts, when the configuration has a guardrail. */
+  public readonly guardrail?: ContactGuardrail;
 
   constructor(scope: Construct, id: string, props: ManagementStackProps) {
     super(scope, id, props);
@@ -39,7 +42,7 @@ export class ManagementStack extends Stack {
     // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
     // The management role writes this account's own contacts, the put task's role the members' (in its own account).
-    const writers = [roleArn(this.partition, this.account, NAMES.managementRole), roleArn(this.partition, deployment.enforcerAccountId, NAMES.putContactsRole)];
+    const writers = enforcerWriterRoleArns(this.partition, deployment);
     this.forwardingRules = [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, writers)].map(
       (event) =>
         new Rule(this, `Forward${event.id}Rule`, {
@@ -58,6 +61,8 @@ export class ManagementStack extends Stack {
     }
 
     this.managementRole = this.createManagementRole(config, deployment);
+    // SCPs are managed from the management account: the guardrail lives here, beside the management role it exempts.
+    if (config.guardrail) this.guardrail = new ContactGuardrail(this, 'ContactGuardrail', { config, guardrail: config.guardrail, writerRoleArns: writers });
     if (deployment.setupTrustedAccess) {
       new OrganizationSetup(this, 'OrganizationSetup', { delegatedAdministratorAccountId: deployment.enforcerAccountId });
     }
