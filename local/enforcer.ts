@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnforcerConfig } from '#shared/config';
 import { ENV } from '#shared/env';
+import { guardrailDocument, lockedTypes } from '#shared/guardrail';
+import { NAMES } from '../infra/names.ts';
 import { startDynamo, TABLES } from './dynamodb.ts';
 import { installClock, installedClock, uninstallClock } from './clock.ts';
 import { createEngine, type EngineOptions, type TaskCall } from './engine.ts';
-import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
+import { credentialsFor, principalArnOf, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
 
 /** The simulated bucket the Report task writes to, as the stack's report bucket in AWS. */
 export const LOCAL_REPORT_BUCKET = 'alternate-contacts-reports-local';
@@ -68,6 +70,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     // told apart from the enforcer's writes by it, as CloudTrail's sessionIssuer tells them apart on AWS.
     writerArn = `arn:aws:iam::${enforcerAccountId}:role/${LOCAL_TASK_ROLE_NAME}`;
     const { accessKeyId, secretAccessKey, sessionToken } = simulator.roleSession(writerArn, 'alternate-contacts-enforcer');
+    deployGuardrail(simulator.state, options.config, [writerArn, managementRoleArn]);
     setEnv({
       AWS_ENDPOINT_URL: simulator.url,
       AWS_ACCESS_KEY_ID: accessKeyId,
@@ -84,7 +87,8 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     const sts = new STSClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     enforcerAccountId = identity.Account ?? '';
-    writerArn = roleOfSession(identity.Arn ?? '');
+    // CloudTrail's sessionIssuer names the session's role, as aws:PrincipalArn does.
+    writerArn = principalArnOf(identity.Arn ?? '');
     sts.destroy();
     managementRoleArn = options.managementRoleArn ?? 'arn:aws:iam::000000000000:role/no-management-role-given';
   }
@@ -136,15 +140,27 @@ function setEnv(values: Record<string, string | undefined>): void {
   }
 }
 
+/** The policy id the local run gives the guardrail (AWS makes one up at creation). */
+const LOCAL_GUARDRAIL_POLICY_ID = 'p-contactguardrail';
+
+/**
+ * What a deploy does to the organization's SCPs: the configuration's guardrail attached to its targets, exempting the
+ * roles the local tasks write as; without a guardrail, none (a redeploy without it deletes it).
+ */
+function deployGuardrail(state: SimState, config: EnforcerConfig, writerRoleArns: readonly string[]): void {
+  const others = (state.policies ?? []).filter((policy) => policy.name !== NAMES.guardrailPolicy);
+  const { guardrail } = config;
+  if (!guardrail) {
+    if (state.policies) state.policies = others;
+    return;
+  }
+  const content = JSON.stringify(guardrailDocument(lockedTypes(config), writerRoleArns, guardrail.exemptPrincipalArns));
+  state.policies = [...others, { id: LOCAL_GUARDRAIL_POLICY_ID, name: NAMES.guardrailPolicy, description: 'Alternate Contacts Enforcer contact guardrail', awsManaged: false, content, targets: [...guardrail.targets] }];
+}
+
 /** The handlers load the validated config from a file, as the bundled Lambda does. */
 function writeConfig(config: EnforcerConfig): string {
   const path = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.json');
   writeFileSync(path, JSON.stringify(config));
   return path;
-}
-
-/** An assumed-role session's ARN names its role as CloudTrail's sessionIssuer does; any other ARN stays as it is. */
-function roleOfSession(arn: string): string {
-  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/.+$/.exec(arn);
-  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : arn;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
 import { ACCOUNT_ID_PATTERN, CONTACT_TYPES, contactFields, type Contact, type ContactType } from '#shared/contacts';
 import { contactWriteEvent } from './cloudtrail.ts';
+import { denyingPolicy, policyArn, principalArnOf, type RequestContext } from './service-control-policies.ts';
 import type { SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
@@ -54,8 +55,9 @@ function notFound(): SimError {
 export function accountService(sim: Sim): Service {
   const { state } = sim;
 
+  const notAuthorized = (call: Call, op: string, resource: string) => `User: ${call.caller.arn} is not authorized to perform: account:${op} on resource: ${resource}`;
   const denied = (call: Call, op: string, resource: string, reason?: string) =>
-    new SimError('AccessDeniedException', `User: ${call.caller.arn} is not authorized to perform: account:${op} on resource: ${resource}${reason ? ` (${reason})` : ''}`, 403);
+    new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)}${reason ? ` (${reason})` : ''}`, 403);
 
   /** The account a call acts on, after every rule AWS applies to who may call whom. */
   function target(op: string, call: Call): SimAccount {
@@ -79,6 +81,25 @@ export function accountService(sim: Sim): Service {
     return account;
   }
 
+  /**
+   * The SCPs above the caller's account (never the target's): an explicit deny refuses the call, naming the policy
+   * as AWS's access-denied messages do. https://aws.amazon.com/blogs/security/enhanced-access-denied-error-messages-with-policy-arns/
+   */
+  function assertPermittedByScps(op: string, call: Call, type: ContactType): void {
+    const accountId = stringInput(call, 'AccountId');
+    const resource = accountId
+      ? `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`
+      : `arn:aws:account::${call.caller.accountId}:account`;
+    const context: RequestContext = new Map([
+      ['aws:principalarn', [principalArnOf(call.caller.arn)]],
+      ['aws:principalaccount', [call.caller.accountId]],
+      ['aws:requestedregion', [call.region]],
+      ['account:alternatecontacttypes', [type]],
+    ]);
+    const policy = denyingPolicy(state, call.caller.accountId, `account:${op}`, resource, context);
+    if (policy) throw new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)} with an explicit deny in a service control policy: ${policyArn(state, policy)}`, 403);
+  }
+
   /** An account exists but cannot be acted on: closed or closing, not ready yet, or denied by policy. */
   function assertReachable(account: SimAccount, op: string, call: Call): void {
     const resource = `arn:aws:account::${account.id}:account`;
@@ -93,6 +114,7 @@ export function accountService(sim: Sim): Service {
     const type = contactType(call);
     const contact = op === 'PutAlternateContact' ? contactOf(call) : undefined;
     const account = target(op, call);
+    assertPermittedByScps(op, call, type);
     assertReachable(account, op, call);
 
     const current = account.contacts[type];

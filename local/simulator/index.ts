@@ -28,6 +28,7 @@ export { credentialsFor } from './credentials.ts';
 export type { SimStats } from './stats.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState, type SimTrail } from './state.ts';
 export { trailArn } from './cloudtrail-trails.ts';
+export { principalArnOf } from './service-control-policies.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
 export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 'cloudtrail' | 's3';

@@ -1,3 +1,4 @@
+import { policyArn, SCP_TYPE, scpsEnabled } from './service-control-policies.ts';
 import type { ServicePolicy, SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
@@ -72,12 +73,15 @@ export function organizationsService(sim: Sim): Service {
     throw new SimError('AccessDeniedException', 'You don\'t have permissions to access this resource.');
   }
 
+  const enabledPolicyTypes = (rootId: string) => {
+    const root = state.roots.find((r) => r.id === rootId);
+    const others = (root?.policyTypes ?? []).filter((type) => type !== SCP_TYPE);
+    return [...(scpsEnabled(state, rootId) ? [SCP_TYPE] : []), ...others].map((Type) => ({ Type, Status: 'ENABLED' }));
+  };
   const isTarget = (id: string) => isParent(id) || sim.account(id) !== undefined;
   const describePolicySummary = (policy: ServicePolicy) => ({
     Id: policy.id,
-    Arn: policy.awsManaged
-      ? `arn:aws:organizations::aws:policy/service_control_policy/${policy.id}`
-      : `arn:aws:organizations::${state.managementAccountId}:policy/${state.organizationId}/service_control_policy/${policy.id}`,
+    Arn: policyArn(state, policy),
     Name: policy.name,
     Description: policy.description,
     Type: 'SERVICE_CONTROL_POLICY',
@@ -111,7 +115,9 @@ export function organizationsService(sim: Sim): Service {
         },
       };
     },
-    ListRoots: (call) => page(state.roots.map((r) => ({ Id: r.id, Arn: arn('root', r.id), Name: r.name, PolicyTypes: [] })), call, 'Roots'),
+    // PolicyTypes lists the types enabled on the root, each with its status.
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Root.html
+    ListRoots: (call) => page(state.roots.map((r) => ({ Id: r.id, Arn: arn('root', r.id), Name: r.name, PolicyTypes: enabledPolicyTypes(r.id) })), call, 'Roots'),
     ListOrganizationalUnitsForParent: (call) => {
       const parentId = parentOf(call);
       return page(state.organizationalUnits.filter((ou) => ou.parentId === parentId).map(describeOu), call, 'OrganizationalUnits');

@@ -30,7 +30,10 @@ const simAccountSchema = z.strictObject({
   activatesAt: timeSchema.optional(),
   /** Until then the Account API answers AccessDenied for this account, as a just-created account does. */
   readyAt: timeSchema.optional(),
-  /** Set: every Account API call on this account is AccessDenied with this reason, e.g. "explicit deny in a service control policy". */
+  /**
+   * Set: every Account API call on this account is AccessDenied with this reason, whoever calls. A refusal on the
+   * target's side that no modelled policy produces; service control policies bind callers instead (`policies`).
+   */
   deny: z.string().optional(),
   /** Organizations tags, key to value (ListTagsForResource). */
   tags: z.record(z.string(), z.string()).optional(),
@@ -50,7 +53,8 @@ export type PublishedMessage = z.infer<typeof publishedMessageSchema>;
 
 /**
  * A service control policy and where it is attached (root, OU or account ids), read back with ListPoliciesForTarget
- * and DescribePolicy. `content` is the policy document, as AWS returns it: a JSON string.
+ * and DescribePolicy, and enforced on the Account API (service-control-policies.ts). `content` is the policy
+ * document, as AWS returns it: a JSON string.
  */
 const servicePolicySchema = z.strictObject({
   id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must be a policy id like p-FullAWSAccess'),
@@ -118,7 +122,16 @@ export type SlackPost = z.infer<typeof slackPostSchema>;
 export const simStateSchema = z.strictObject({
   organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/),
   managementAccountId: accountIdSchema,
-  roots: z.array(z.strictObject({ id: rootIdSchema, name: z.string() })).min(1),
+  roots: z
+    .array(
+      z.strictObject({
+        id: rootIdSchema,
+        name: z.string(),
+        /** The policy types enabled on the root; absent: SERVICE_CONTROL_POLICY, as in an organization with all features. */
+        policyTypes: z.array(z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY', 'TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY'])).optional(),
+      }),
+    )
+    .min(1),
   organizationalUnits: z.array(z.strictObject({ id: ouIdSchema, name: z.string(), parentId: z.string() })),
   accounts: z.array(simAccountSchema),
   /** Registered with `organizations register-delegated-administrator`. */
