@@ -7,6 +7,7 @@ import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
+import { guardrailCheck } from './guardrail-check.ts';
 import { scpCheck } from './scp-check.ts';
 
 export type { CheckResult, CheckStatus } from './result.ts';
@@ -147,6 +148,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
       });
     }],
     ['service-control-policies', () => scpCheck(context)],
+    ['guardrail', () => guardrailCheck(context)],
     ['control-tower-region', async () => {
       if (!config.triggers.controlTower) return skipped('control-tower-region', 'triggers.controlTower is off');
       const homeRegion = deployment?.controlTowerHomeRegion ?? HOME_REGION;

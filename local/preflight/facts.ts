@@ -21,6 +21,8 @@ export interface OrganizationFacts {
   /** Every account with its OU path (the enforcer's own walk, tasks/shared/organization.ts). */
   accounts(): Promise<OrganizationAccount[]>;
   roots(): Promise<string[]>;
+  /** The policy types enabled on a root (ListRoots' PolicyTypes with status ENABLED). */
+  enabledPolicyTypes(rootId: string): Promise<string[]>;
   /** Service principals with trusted access. */
   servicePrincipals(): Promise<string[]>;
   /** The SCPs attached to a root, OU or account, with their documents. */
@@ -30,6 +32,9 @@ export interface OrganizationFacts {
   organizationalUnitExists(id: string): Promise<boolean>;
   close(): void;
 }
+
+/** The partition of the organization's ARN (aws, aws-cn, aws-us-gov): the partition of every ARN in it. */
+export const partitionOf = (organization: Organization): string => organization.Arn?.split(':')[1] ?? 'aws';
 
 /** A read made once, when first asked for; later callers share its answer. */
 export function once<T>(read: () => Promise<T>): () => Promise<T> {
@@ -68,6 +73,8 @@ export async function organizationFacts(): Promise<OrganizationFacts> {
     return Promise.all(summaries.map(async (s) => ({ id: s.Id ?? '', name: s.Name ?? '', content: await documents.get(s.Id ?? '') })));
   });
 
+  const rootList = once(() => collect(paginateListRoots({ client: organizations }, {}), (page) => page.Roots));
+
   return {
     organizations,
     caller: once(async () => (await sts.send(new GetCallerIdentityCommand({}))).Account ?? ''),
@@ -77,7 +84,9 @@ export async function organizationFacts(): Promise<OrganizationFacts> {
       return found;
     }),
     accounts: once(() => listOrganizationAccounts()),
-    roots: once(async () => (await collect(paginateListRoots({ client: organizations }, {}), (page) => page.Roots)).map((root) => root.Id ?? '')),
+    roots: async () => (await rootList()).map((root) => root.Id ?? ''),
+    enabledPolicyTypes: async (rootId) =>
+      ((await rootList()).find((root) => root.Id === rootId)?.PolicyTypes ?? []).filter((type) => type.Status === 'ENABLED').map((type) => type.Type ?? ''),
     servicePrincipals: once(async () =>
       (await collect(paginateListAWSServiceAccessForOrganization({ client: organizations }, {}), (page) => page.EnabledServicePrincipals)).map((p) => p.ServicePrincipal ?? ''),
     ),

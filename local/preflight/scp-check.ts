@@ -1,4 +1,5 @@
 import { isExcluded } from '#shared/config';
+import { NAMES } from '../../infra/names.ts';
 import type { CheckContext } from './checks.ts';
 import { type CheckResult, fail, pass, warn } from './result.ts';
 import { evaluateScps, type PolicyLevel, type ScpVerdict } from './scp.ts';
@@ -17,8 +18,15 @@ export async function scpCheck(context: CheckContext): Promise<CheckResult> {
   const [rootId] = await roots();
   const all = await accounts();
   const management = (await organization()).MasterAccountId;
+  // The contact guardrail is left to the guardrail check, which reads its conditions (its exemption of the enforcer's
+  // roles, the types it locks) where this reading would only see a Deny it cannot evaluate.
   const pathOf = async (ouPath: readonly string[], accountId?: string): Promise<PolicyLevel[]> =>
-    Promise.all([rootId ?? '', ...ouPath, ...(accountId ? [accountId] : [])].map(async (targetId) => ({ targetId, policies: await policiesFor(targetId) })));
+    Promise.all(
+      [rootId ?? '', ...ouPath, ...(accountId ? [accountId] : [])].map(async (targetId) => ({
+        targetId,
+        policies: (await policiesFor(targetId)).filter((policy) => policy.name !== NAMES.guardrailPolicy),
+      })),
+    );
   const read = () => facts.policyTargetsRead();
 
   // One finding per distinct reason, naming every action it stops and every place it was seen from.

@@ -40,8 +40,12 @@ const list = (value: string | readonly string[] | undefined): readonly string[] 
 
 /** IAM's action matching: case-insensitive, `*` any run of characters, `?` any one. */
 export function actionMatches(pattern: string, action: string): boolean {
+  return wildcardMatches(pattern, action, true);
+}
+
+function wildcardMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
   const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 'i').test(action);
+  return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(value);
 }
 
 function coversAction(statement: ScpStatement, action: string): boolean {
@@ -51,18 +55,43 @@ function coversAction(statement: ScpStatement, action: string): boolean {
 
 type ConditionOutcome = 'applies' | 'does-not-apply' | { readonly unknownKeys: readonly string[] };
 
-/** Evaluates the conditions this reading understands (aws:RequestedRegion) for a call signed in us-east-1. */
-function conditionOutcome(statement: ScpStatement): ConditionOutcome {
+/**
+ * What the reading knows of one request beyond its Region: the calling principal (aws:PrincipalArn, an IAM role ARN)
+ * and the contact types it touches (account:AlternateContactTypes). Keys left out stay unknown.
+ */
+export interface RequestFacts {
+  readonly principalArn?: string;
+  readonly alternateContactTypes?: readonly string[];
+}
+
+/** The request's condition keys, lower-cased; aws:RequestedRegion is always us-east-1 for the Account API. */
+function contextOf(facts: RequestFacts): Map<string, readonly string[]> {
+  return new Map<string, readonly string[]>([
+    ['aws:requestedregion', [ACCOUNT_API_REGION]],
+    ...(facts.principalArn ? [['aws:principalarn', [facts.principalArn]] as const] : []),
+    ...(facts.alternateContactTypes ? [['account:alternatecontacttypes', facts.alternateContactTypes] as const] : []),
+  ]);
+}
+
+// String and ARN operators, single- or multi-valued; the ARN ones match like StringLike on the whole ARN, which is
+// exact for the patterns the guardrail writes (a wildcard never spanning a colon in them).
+const UNDERSTOOD_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Not)?(Equals|Like)(IgnoreCase)?$/;
+
+/** Evaluates the conditions this reading understands, for a call signed in us-east-1 with the request facts given. */
+function conditionOutcome(statement: ScpStatement, facts: RequestFacts): ConditionOutcome {
   const unknownKeys: string[] = [];
+  const context = contextOf(facts);
   for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
     for (const [key, values] of Object.entries(entries)) {
-      if (key.toLowerCase() !== 'aws:requestedregion' || !/^String(Not)?(Equals|Like)(IgnoreCase)?$/.test(operator)) {
+      const known = context.get(key.toLowerCase());
+      const [, set, , negated, , ignoreCase] = UNDERSTOOD_OPERATOR.exec(operator) ?? [];
+      if (!known || !UNDERSTOOD_OPERATOR.test(operator)) {
         unknownKeys.push(`${operator} ${key}`);
         continue;
       }
-      const matched = list(values).some((pattern) => actionMatches(pattern, ACCOUNT_API_REGION));
-      const negated = operator.startsWith('StringNot');
-      if (matched === negated) return 'does-not-apply';
+      const matches = (value: string) => list(values).some((pattern) => wildcardMatches(pattern, value, Boolean(ignoreCase)));
+      const holds = (value: string) => (negated ? !matches(value) : matches(value));
+      if (!(set === 'ForAllValues:' ? known.every(holds) : known.some(holds))) return 'does-not-apply';
     }
   }
   return unknownKeys.length > 0 ? { unknownKeys } : 'applies';
@@ -84,14 +113,14 @@ export function statementsOf(policy: AttachedPolicy): readonly ScpStatement[] {
  * How the SCPs on the path root → OUs → account treat `action`. The first denial found wins; else the first
  * condition. Reasons say "it" for the action, so the same reason for several actions reads once.
  */
-export function evaluateScps(path: readonly PolicyLevel[], action: string): ScpVerdict {
+export function evaluateScps(path: readonly PolicyLevel[], action: string, facts: RequestFacts = {}): ScpVerdict {
   let conditional: ScpVerdict | undefined;
   for (const level of path) {
     let allowed = false;
     for (const policy of level.policies) {
       for (const statement of statementsOf(policy)) {
         if (!coversAction(statement, action)) continue;
-        const outcome = conditionOutcome(statement);
+        const outcome = conditionOutcome(statement, facts);
         if (statement.Effect === 'Allow') {
           allowed ||= outcome === 'applies';
           continue;
