@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources, usesTags } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
+import { isGuarded } from '#shared/guardrail';
 import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { accountTags, describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
@@ -32,6 +33,7 @@ function toTarget(account: OrganizationAccount, tags: AccountTags, managementId:
     recentlyJoined: account.joinedAt !== undefined && now - account.joinedAt.getTime() < RECENTLY_JOINED_MS,
     ouPath: account.ouPath,
     sources: resolveSources(config, account.id, account.ouPath, tags),
+    ...(config.guardrail && { guarded: isGuarded(config.guardrail, account, managementId) }),
   };
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from '#shared/config';
 import { configHash } from '#shared/config-hash';
 import { CONTACT_TYPES } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
+import { lockedTypes } from '#shared/guardrail';
 import type { AccountResult, Refusal, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
 import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS } from '#shared/metrics';
@@ -17,6 +18,7 @@ import { listChunks, listResults, putReport } from '#shared/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 const managedTypes = CONTACT_TYPES.filter((type) => config.contacts[type]);
+const guardrailTypes = config.guardrail && lockedTypes(config);
 const hash = configHash(config);
 // Both channels and the bucket are optional: a run against a real organization from a laptop delivers nothing.
 const topicArn = process.env[ENV.TOPIC_ARN];
@@ -46,7 +48,7 @@ function complianceReport(plan: RunPlan, work: WorkList, results: readonly Accou
     configHash: hash,
     excluded: work.excludedCount,
   };
-  return buildComplianceReport({ run, types: managedTypes, results });
+  return buildComplianceReport({ run, types: managedTypes, results, ...(guardrailTypes && { lockedTypes: guardrailTypes }) });
 }
 
 /**
@@ -121,7 +123,7 @@ export const handler = async (input: ReportInput, context: Context): Promise<Rep
   const refusal = refusalIn(input);
   const work = input.work ?? { runId: plan.runId, ...NO_WORK };
   const [chunks, results] = refusal ? [[], []] : await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
-  const records = { plan, work, chunks, results, ...(mapError && { mapError }), ...(refusal && { refusal }) };
+  const records = { plan, work, chunks, results, ...(mapError && { mapError }), ...(refusal && { refusal }), ...(guardrailTypes && { lockedTypes: guardrailTypes }) };
   const summary = buildReport(records);
   const compliance = complianceReport(plan, work, everyResult(records), refusal);
 

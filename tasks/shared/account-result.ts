@@ -75,5 +75,6 @@ export function accountResult(state: IterationState): AccountResult {
     ...(error !== undefined && { error }),
     ouPath: state.account.ouPath,
     sources: state.account.sources,
+    ...(state.account.guarded !== undefined && { guarded: state.account.guarded }),
   };
 }

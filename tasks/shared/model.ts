@@ -75,6 +75,8 @@ export interface TargetAccount {
   readonly ouPath: readonly string[];
   /** Which configuration layer set each managed type, ignored types included; for the report files. */
   readonly sources: DesiredSources;
+  /** With a guardrail configured: whether its SCP binds the account (from the OU path). Absent without one. */
+  readonly guarded?: boolean;
 }
 
 /**
@@ -160,6 +162,26 @@ export interface AccountResult {
   /** Carried from the TargetAccount for the report files. */
   readonly ouPath: readonly string[];
   readonly sources: DesiredSources;
+  readonly guarded?: boolean;
+}
+
+/** An account the guardrail binds whose locked contacts still differed: an edit it should have stopped. */
+export interface GuardedDrift {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly types: readonly ContactType[];
+}
+
+/** What the contact guardrail covered in a run; only when the configuration has one. */
+export interface GuardrailCoverage {
+  /** The types its SCP locks. */
+  readonly lockedTypes: readonly ContactType[];
+  /** Accounts of the run it binds, of `accounts` in all: "N of M accounts guarded". */
+  readonly guarded: number;
+  readonly accounts: number;
+  /** Guarded accounts whose locked types were found to differ (at most 100 listed; `omitted` counts the rest). */
+  readonly drifted: readonly GuardedDrift[];
+  readonly omitted: number;
 }
 
 export interface TypeCounts {
@@ -194,6 +216,8 @@ export interface Report {
   readonly skippedAccounts: readonly SkippedAccount[];
   /** Entries left out of the lists to keep the report under the state payload limit; changes and failures are all in the run table. */
   readonly omitted: { readonly changes: number; readonly failures: number; readonly skippedAccounts: number };
+  /** With a guardrail configured: how many accounts it binds, and which of them drifted anyway. */
+  readonly guardrail?: GuardrailCoverage;
   /** Where the run's report files are (report.json, report.csv, report.html), or why they are not there. */
   readonly files?: ReportFilesOutcome;
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };

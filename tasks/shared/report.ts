@@ -1,6 +1,20 @@
 import { CONTACT_TYPES, type ContactType } from './contacts.ts';
 import { accountResult, failureReason, type StateError } from './account-result.ts';
-import { type AccountResult, type Action, isWrite, receivedText, type Refusal, REFUSAL_OUTCOME, type Report, type RunPlan, type TargetAccount, type TypeCounts, type WorkList } from './model.ts';
+import {
+  type AccountResult,
+  type Action,
+  type GuardedDrift,
+  type GuardrailCoverage,
+  isWrite,
+  receivedText,
+  type Refusal,
+  REFUSAL_OUTCOME,
+  type Report,
+  type RunPlan,
+  type TargetAccount,
+  type TypeCounts,
+  type WorkList,
+} from './model.ts';
 
 /** The report before delivery: everything but how it was sent. */
 export type RunReport = Omit<Report, 'delivery'>;
@@ -15,6 +29,8 @@ export interface RunRecords {
   readonly mapError?: StateError;
   /** Set when the input was refused: no account was reached. */
   readonly refusal?: Refusal;
+  /** The types the configured guardrail locks; absent without a guardrail. */
+  readonly lockedTypes?: readonly ContactType[];
 }
 
 // The report travels as state output (256 KiB at most); the run table keeps every entry.
@@ -39,6 +55,27 @@ function unrecorded(plan: RunPlan, account: TargetAccount, mapError: StateError 
 export function everyResult({ plan, chunks, results, mapError }: RunRecords): AccountResult[] {
   const recorded = new Set(results.map((result) => result.accountId));
   return [...results, ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError))];
+}
+
+/**
+ * How many of the run's accounts the guardrail binds, and those of them whose locked types differed anyway: with the
+ * SCP attached nobody but the enforcer and the exempt principals can change them, so each is worth a look.
+ */
+export function guardrailCoverage(results: readonly AccountResult[], lockedTypes: readonly ContactType[]): GuardrailCoverage {
+  const guarded = results.filter((result) => result.guarded).length;
+  const drifted = guardedDrift(results, lockedTypes);
+  return { lockedTypes, guarded, accounts: results.length, drifted: drifted.slice(0, MAX_ENTRIES), omitted: Math.max(0, drifted.length - MAX_ENTRIES) };
+}
+
+/** Every guarded account whose locked types differed (a write was due), with those types. */
+export function guardedDrift(results: readonly AccountResult[], lockedTypes: readonly ContactType[]): GuardedDrift[] {
+  return results.filter((result) => result.guarded).flatMap(({ accountId, accountName, types }) => {
+    const differing = lockedTypes.filter((type) => {
+      const action = types[type]?.action;
+      return action !== undefined && isWrite(action);
+    });
+    return differing.length > 0 ? [{ accountId, accountName, types: differing }] : [];
+  });
 }
 
 export function buildReport(records: RunRecords): RunReport {
@@ -77,6 +114,7 @@ export function buildReport(records: RunRecords): RunReport {
     changes: changes.slice(0, MAX_ENTRIES),
     failures: failures.slice(0, MAX_ENTRIES),
     skippedAccounts,
+    ...(records.lockedTypes && { guardrail: guardrailCoverage(all, records.lockedTypes) }),
     omitted: {
       changes: Math.max(0, changes.length - MAX_ENTRIES),
       failures: Math.max(0, failures.length - MAX_ENTRIES),
@@ -141,14 +179,24 @@ export function formatSummary(report: RunReport): string {
     (c) => `  ${c.action} ${c.type} ${account(c)}${c.fields ? ` (${c.fields.join(', ')})` : ''}${c.applied ? '' : ' (not applied: dry run)'}`,
   );
   const failures = report.failures.map((f) => `  ${account(f)}${f.type ? ` ${f.type}` : ''}: ${f.reason}`);
+  const guardrail = report.guardrail;
   const skipped = report.skippedAccounts.map((s) => `  ${account(s)}: ${s.reason}`);
   const more = (count: number, what: string) => (count > 0 ? [`  ... and ${count} more ${what} (all are in the run table)`] : []);
   return [
     ...(report.refusal ? refusalLines(report.refusal) : []),
     header,
+    ...(guardrail ? [`Guardrail: ${guardrail.guarded} of ${guardrail.accounts} accounts guarded (the SCP locks ${guardrail.lockedTypes.join(', ')})`] : []),
     ...blocks,
     ...(changes.length > 0 ? ['', 'Changes:', ...changes, ...more(report.omitted.changes, 'changes')] : []),
     ...(failures.length > 0 ? ['', 'Failures:', ...failures, ...more(report.omitted.failures, 'failures')] : []),
+    ...(guardrail && guardrail.drifted.length > 0
+      ? [
+          '',
+          'Guarded accounts that drifted anyway (only the enforcer and the exempt principals may change these; check who did, and where the guardrail is attached):',
+          ...guardrail.drifted.map((d) => `  ${account(d)}: ${d.types.join(', ')}`),
+          ...(guardrail.omitted > 0 ? [`  ... and ${guardrail.omitted} more guarded accounts`] : []),
+        ]
+      : []),
     ...(skipped.length > 0 ? ['', 'Skipped accounts:', ...skipped, ...(report.omitted.skippedAccounts > 0 ? [`  ... and ${report.omitted.skippedAccounts} more skipped accounts`] : [])] : []),
   ].join('\n');
 }

@@ -128,13 +128,13 @@ describe('report.csv', () => {
     ]);
     const csv = renderCsv(report);
 
-    expect(csv.startsWith('\uFEFFrun_id,reported_at,account_id,account_name,ou_path,type,desired_source,outcome,differing_fields,reason\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFrun_id,reported_at,account_id,account_name,ou_path,type,desired_source,outcome,differing_fields,reason,guarded\r\n')).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     const [header, ...rows] = parseCsv(csv.slice(1));
     expect(header).toEqual([...CSV_HEADER]);
     expect(rows).toEqual([
-      ['nightly-1', RUN.reportedAt, '100000000001', `'=cmd|"/c calc"!A1`, `Root / ${OU}`, 'SECURITY', 'default', 'FAILED', '', 'ValidationException: bad, "quoted"\nline'],
-      ['nightly-1', RUN.reportedAt, '100000000002', 'Zürich-prod', `Root / ${OU}`, 'SECURITY', 'default', 'UPDATED', 'email;phone', ''],
+      ['nightly-1', RUN.reportedAt, '100000000001', `'=cmd|"/c calc"!A1`, `Root / ${OU}`, 'SECURITY', 'default', 'FAILED', '', 'ValidationException: bad, "quoted"\nline', ''],
+      ['nightly-1', RUN.reportedAt, '100000000002', 'Zürich-prod', `Root / ${OU}`, 'SECURITY', 'default', 'UPDATED', 'email;phone', '', ''],
     ]);
   });
 });

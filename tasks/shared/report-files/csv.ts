@@ -2,7 +2,8 @@ import { type ComplianceReport, ouLabel, sourceLabel } from './model.ts';
 
 /**
  * report.csv's columns, in order. The run's id and time are on every row, so a year of files concatenates into one
- * table. `differing_fields` is `;`-separated; `ou_path` is `Root / ou-… / ou-…`.
+ * table. `differing_fields` is `;`-separated; `ou_path` is `Root / ou-… / ou-…`; `guarded` is yes or no with a guardrail
+ * configured (its SCP binds the account), empty without one.
  */
 export const CSV_HEADER = [
   'run_id',
@@ -15,6 +16,7 @@ export const CSV_HEADER = [
   'outcome',
   'differing_fields',
   'reason',
+  'guarded',
 ] as const;
 
 // Excel reads a UTF-8 file without a byte order mark as the local code page and garbles non-ASCII account names;
@@ -44,6 +46,7 @@ export function renderCsv({ run, entries }: ComplianceReport): string {
       entry.outcome,
       entry.fields.join(';'),
       entry.reason ?? '',
+      entry.guarded === undefined ? '' : entry.guarded ? 'yes' : 'no',
     ].map(csvField),
   );
   return `${BYTE_ORDER_MARK}${[CSV_HEADER, ...rows].map((row) => `${row.join(',')}\r\n`).join('')}`;

@@ -25,10 +25,12 @@ export const CLIENT_SCRIPT = `(() => {
     return node;
   };
 
-  function rowOf([id, name, cells], outcome) {
+  function rowOf([id, name, cells, guarded], outcome) {
     const row = el('div', 'row');
     row.dataset.account = id;
-    row.append(el('span', 'id', id), el('span', 'name', name));
+    const nameCell = el('span', 'name', name);
+    if (guarded) nameCell.append(el('small', 'guard', 'guardrail'));
+    row.append(el('span', 'id', id), nameCell);
     cells.forEach(([index, detail, source], column) => {
       const label = outcomes[index];
       const cell = el('span', 'cell o-' + label);

@@ -29,6 +29,7 @@ table.counts { border-collapse: collapse; } .counts th, .counts td { border: 1px
 .refused { border: 2px solid #cf222e; border-radius: 6px; background: #ffebe9; padding: 4px 16px; margin: 12px 0; }
 .refused h2 { color: #a40e26; } .refused p { margin: 6px 0; overflow-wrap: anywhere; }
 .legend span { padding: 2px 8px; border-radius: 4px; margin-right: 4px; font-size: 12px; }
+.guard { display: block; font-size: 11px; color: #0550ae; } .guard-drift { border: 2px solid #bf8700; border-radius: 6px; background: #fff8c5; padding: 4px 16px; margin: 12px 0; }
 @media print {
   :root { font-size: 10px; } body { max-width: none; padding: 0; } .controls, noscript { display: none; }
   .head { position: static; } .row, h3 { break-inside: avoid; } .block.placeholder { height: auto !important; }
@@ -52,7 +53,8 @@ const sourceText = (entry: ReportEntry) =>
   entry.source.layer === 'default' ? '' : entry.source.layer === 'ou' ? `from OU ${entry.source.id}` : `from ${entry.source.layer} override`;
 
 type Cell = [number, string?, string?];
-type AccountRow = [string, string, Cell[]];
+/** Account id, name, one cell per type, and 1 when the guardrail binds the account. */
+type AccountRow = [string, string, Cell[], 1?];
 
 /** The page's data: accounts grouped by OU path, each with one compact cell per type (outcome index, detail, source). */
 function pageData({ run, entries }: ComplianceReport) {
@@ -60,7 +62,7 @@ function pageData({ run, entries }: ComplianceReport) {
   for (const entry of entries) {
     const group = groups.get(ouLabel(entry.ouPath)) ?? new Map<string, AccountRow>();
     groups.set(ouLabel(entry.ouPath), group);
-    const row = group.get(entry.accountId) ?? [entry.accountId, entry.accountName, []];
+    const row: AccountRow = group.get(entry.accountId) ?? (entry.guarded ? [entry.accountId, entry.accountName, [], 1] : [entry.accountId, entry.accountName, []]);
     group.set(entry.accountId, row);
     const [detail, source] = [detailOf(entry), sourceText(entry)];
     const cell: Cell = [OUTCOMES.indexOf(entry.outcome)];
@@ -94,6 +96,15 @@ const refusalBanner = (refusal: Refusal) => `<section class="refused" role="aler
 
 const changes = (totals: Record<Outcome, number>) => totals.ASSIGNED + totals.UPDATED + totals.DELETED;
 
+/** The guardrail's coverage, and every guarded account that drifted anyway, called out above the matrix. */
+function guardrailSection(guardrail: NonNullable<ComplianceReport['run']['guardrail']>): string {
+  const coverage = `<p class="meta">Guardrail: <b>${guardrail.guarded} of ${guardrail.accounts} accounts guarded</b> · the SCP locks ${guardrail.lockedTypes.join(', ')}</p>`;
+  if (guardrail.drifted.length === 0) return coverage;
+  const items = guardrail.drifted.map((d) => `<li>${escapeHtml(d.accountId)} (${escapeHtml(d.accountName)}): ${d.types.join(', ')}</li>`).join('');
+  return `${coverage}<section class="guard-drift" role="alert"><h2>Guarded accounts that drifted anyway</h2>
+<p>Only the enforcer and the exempt principals may change these contacts: check who did, and where the guardrail is attached.</p><ul>${items}</ul></section>`;
+}
+
 /** report.html: one self-contained page (no network): the summary, then the accounts × types matrix by OU. */
 export function renderHtml(report: ComplianceReport): string {
   const { run } = report;
@@ -114,7 +125,7 @@ ${tile('accounts', run.accounts, 'accounts')}${tile('compliant accounts', run.ac
 <div class="tiles">
 ${tile('changes', changes(run.totals), 'changes')}${tile('failures', run.totals.FAILED, 'failures')}${tile('skipped', run.totals.SKIPPED, 'skipped')}
 </div>
-<h2>Per type</h2>
+${run.guardrail ? guardrailSection(run.guardrail) : ''}<h2>Per type</h2>
 ${countsTable(run.types, run.counts)}
 <h2>Accounts × types</h2>
 <div class="controls">

@@ -1,5 +1,6 @@
 import { CONTACT_TYPES, type ContactType, type DesiredSource } from '../contacts.ts';
-import type { AccountResult, Refusal, Trigger } from '../model.ts';
+import type { AccountResult, GuardedDrift, Refusal, Trigger } from '../model.ts';
+import { guardedDrift } from '../report.ts';
 
 /**
  * The compliance record of one run: one entry per account in scope and managed type, never capped, and never a
@@ -24,6 +25,8 @@ export interface ReportEntry {
   readonly fields: readonly string[];
   /** Why: for SKIPPED and FAILED always, for DRIFT what would be written. */
   readonly reason?: string;
+  /** With a guardrail configured: whether its SCP binds the account. */
+  readonly guarded?: boolean;
 }
 
 export type OutcomeCounts = Record<Outcome, number>;
@@ -52,6 +55,8 @@ export interface RunSummary {
   readonly excluded: number;
   readonly counts: Partial<Record<ContactType, OutcomeCounts>>;
   readonly totals: OutcomeCounts;
+  /** With a guardrail configured: the types it locks, the accounts it binds of all, and every guarded account that drifted. */
+  readonly guardrail?: { readonly lockedTypes: readonly ContactType[]; readonly guarded: number; readonly accounts: number; readonly drifted: readonly GuardedDrift[] };
 }
 
 export interface ComplianceReport {
@@ -66,6 +71,8 @@ export interface ComplianceInput {
   readonly types: readonly ContactType[];
   /** Every account's result, accounts without a recorded result included (report.ts, everyResult). */
   readonly results: readonly AccountResult[];
+  /** The types the configured guardrail locks; absent without a guardrail. */
+  readonly lockedTypes?: readonly ContactType[];
 }
 
 export const emptyCounts = (): OutcomeCounts => ({ COMPLIANT: 0, ASSIGNED: 0, UPDATED: 0, DELETED: 0, DRIFT: 0, SKIPPED: 0, FAILED: 0 });
@@ -90,8 +97,13 @@ function outcomeOf(outcome: NonNullable<TypeOutcome>): Pick<ReportEntry, 'outcom
   }
 }
 
-/** The entry of one managed type; a type the account's resolved policy ignores is SKIPPED, never read. */
+/** The entry of one managed type, with the account's guardrail coverage when a guardrail is configured. */
 function entryOf(result: AccountResult, type: ContactType): ReportEntry {
+  return { ...typeEntryOf(result, type), ...(result.guarded !== undefined && { guarded: result.guarded }) };
+}
+
+/** The entry's outcome; a type the account's resolved policy ignores is SKIPPED, never read. */
+function typeEntryOf(result: AccountResult, type: ContactType): ReportEntry {
   const { accountId, accountName, ouPath } = result;
   const source = result.sources[type] ?? { layer: 'default' };
   const outcome = result.types[type];
@@ -115,7 +127,7 @@ const STATUS_OF: Record<Outcome, AccountStatus> = {
 const byOuThenAccount = (a: AccountResult, b: AccountResult) =>
   a.ouPath.join('/').localeCompare(b.ouPath.join('/')) || a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId);
 
-export function buildComplianceReport({ run, types, results }: ComplianceInput): ComplianceReport {
+export function buildComplianceReport({ run, types, results, lockedTypes }: ComplianceInput): ComplianceReport {
   const ordered = CONTACT_TYPES.filter((type) => types.includes(type));
   const entries = [...results].sort(byOuThenAccount).flatMap((result) => ordered.map((type) => entryOf(result, type)));
   const counts: Partial<Record<ContactType, OutcomeCounts>> = Object.fromEntries(ordered.map((type) => [type, emptyCounts()]));
@@ -143,6 +155,9 @@ export function buildComplianceReport({ run, types, results }: ComplianceInput):
       accountsCompliant: accountsIn('compliant'),
       counts,
       totals,
+      ...(lockedTypes && {
+        guardrail: { lockedTypes, guarded: results.filter((result) => result.guarded).length, accounts: results.length, drifted: guardedDrift(results, lockedTypes) },
+      }),
     },
     entries,
   };
