@@ -78,7 +78,7 @@ export async function guardrailCheck(context: CheckContext): Promise<CheckResult
   const state = attached.length > 0 ? `attached to ${attached.join(', ')}` : `room for it on ${guardrail.targets.join(', ')}`;
   return warn(
     id,
-    `${SCP_TYPE} is enabled on ${rootId}, ${state}; it locks ${types.join(', ')} on ${guarded.length} of ${all.length} ACTIVE accounts and denies none of the enforcer's writes (${writers.join(', ')})${enforcerNote}. ` +
+    `${SCP_TYPE} is enabled on ${rootId}, ${state}; it locks ${types.join(', ')} on ${guarded.length} of the organization's ${all.length} ACTIVE accounts and denies none of the enforcer's writes (${writers.join(', ')})${enforcerNote}. ` +
       `The management account ${management} cannot be covered by any SCP: its contacts still rely on the detective triggers (contact-changed, the nightly run)`,
   );
 }

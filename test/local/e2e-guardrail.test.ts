@@ -2,6 +2,7 @@ import { AccountClient, type AccountClientConfig, DeleteAlternateContactCommand,
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config';
 import type { Report } from '#shared/model';
+import { formatSummary } from '#shared/report';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, ROOT_ID, SANDBOX_ACCOUNT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import { credentialsFor, ouPaths } from '../../local/simulator/index.ts';
@@ -42,6 +43,20 @@ describe('the contact guardrail, enforced by the simulated organization, end to 
     expect(contactOf(enforcer, workloadsMember().id, 'SECURITY')?.email).toBe('security@example.com');
   });
 
+  it('reports how many accounts it guards, from their OU paths, and calls out the guarded accounts that drifted', () => {
+    const paths = ouPaths(state());
+    const inScope = state().accounts.filter((account) => account.status === 'ACTIVE' && !paths.get(account.id)?.includes('ou-ab12-qu4r4nt1'));
+    const guarded = inScope.filter((account) => [SECURITY_OU_ID, WORKLOADS_OU_ID].some((ou) => paths.get(account.id)?.includes(ou)));
+
+    expect(report.guardrail).toMatchObject({ lockedTypes: ['SECURITY', 'BILLING', 'OPERATIONS'], guarded: guarded.length, accounts: report.accountsProcessed });
+    expect(guarded.length).toBeGreaterThan(10);
+    // The first run after the guardrail is attached finds the drift from before it: each guarded account is named.
+    expect(report.guardrail!.drifted.map((d) => d.accountId)).toContain(workloadsMember().id);
+    expect(report.guardrail!.drifted.map((d) => d.accountId)).not.toContain(MANAGEMENT_ACCOUNT_ID);
+    // What `npm start` prints, and SNS and Slack send.
+    expect(formatSummary(report)).toContain(`Guardrail: ${guarded.length} of ${report.accountsProcessed} accounts guarded (the SCP locks SECURITY, BILLING, OPERATIONS)`);
+  });
+
   it("refuses a member's own Put and Delete of a locked type, naming the service control policy, and changes nothing", async () => {
     const member = workloadsMember().id;
     const before = contactOf(enforcer, member, 'SECURITY');
@@ -61,6 +76,10 @@ describe('the contact guardrail, enforced by the simulated organization, end to 
     await client(session).send(new PutAlternateContactCommand(HAND_EDIT));
 
     expect(contactOf(enforcer, member, 'SECURITY')?.email).toBe(HAND_EDIT.EmailAddress);
+    // Repaired at the next run, which calls the account out: a guarded contact changed all the same.
+    const next = await reconcile(enforcer, { accountIds: [member] });
+    expect(next.guardrail).toMatchObject({ guarded: 1, accounts: 1, drifted: [{ accountId: member, types: ['SECURITY'] }] });
+    expect(contactOf(enforcer, member, 'SECURITY')?.email).toBe('security@example.com');
   });
 
   it('leaves accounts outside the targets free to edit', async () => {

@@ -30,7 +30,7 @@ describe('preflight: the contact guardrail', () => {
     const result = resultOf(results, 'guardrail');
     expect(result.status).toBe('WARN');
     expect(result.detail).toContain(`SERVICE_CONTROL_POLICY is enabled on ${ROOT_ID}, room for it on ${SECURITY_OU_ID}, ${WORKLOADS_OU_ID}`);
-    expect(result.detail).toMatch(/it locks SECURITY, BILLING, OPERATIONS on \d+ of \d+ ACTIVE accounts and denies none of the enforcer's writes/);
+    expect(result.detail).toMatch(/it locks SECURITY, BILLING, OPERATIONS on \d+ of the organization's \d+ ACTIVE accounts and denies none of the enforcer's writes/);
     expect(result.detail).toContain(`${MANAGEMENT_ROLE}, ${PUT_ROLE}`);
     expect(result.detail).toContain(`the enforcer account ${SECURITY_ACCOUNT_ID} is inside a target`);
     expect(result.detail).toContain(`The management account ${MANAGEMENT_ACCOUNT_ID} cannot be covered by any SCP`);
