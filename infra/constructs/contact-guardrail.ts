@@ -15,8 +15,10 @@ export interface ContactGuardrailProps {
  * The preventive control: a service control policy, attached to the configured OUs or root, that denies
  * PutAlternateContact and DeleteAlternateContact on the locked types to everyone but the enforcer's write roles and
  * the exempt principals. It deploys in the management account, where Organizations policies are managed, and binds
- * member accounts only: the management account is never restricted by an SCP.
+ * member accounts only: the management account is never restricted by an SCP. An SCP binds the callers below it, so
+ * a delegated administrator inside a target is bound in organization context too: hence the writers' exemption.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ * https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-example-scps.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html
  */
 export class ContactGuardrail extends Construct {
