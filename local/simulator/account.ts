@@ -96,7 +96,7 @@ export function accountService(sim: Sim): Service {
       ['aws:requestedregion', [call.region]],
       ['account:alternatecontacttypes', [type]],
     ]);
-    const policy = denyingPolicy(state, call.caller.accountId, `account:${op}`, resource, context);
+    const policy = denyingPolicy(state, sim.account(call.caller.accountId)!, `account:${op}`, resource, context);
     if (policy) throw new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)} with an explicit deny in a service control policy: ${policyArn(state, policy)}`, 403);
   }
 

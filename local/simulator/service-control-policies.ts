@@ -1,4 +1,4 @@
-import type { ServicePolicy, SimState } from './state.ts';
+import type { ServicePolicy, SimAccount, SimState } from './state.ts';
 
 /**
  * The simulator's own statement of how AWS applies service control policies to a call, for what it models:
@@ -106,10 +106,9 @@ function pathOf(state: SimState, accountId: string, parentId: string): string[] 
   return path;
 }
 
-/** The SCP whose explicit Deny stops `action` on `resource` by a principal of `callerAccountId`, or undefined. */
-export function denyingPolicy(state: SimState, callerAccountId: string, action: string, resource: string, context: RequestContext): ServicePolicy | undefined {
-  const caller = state.accounts.find((a) => a.id === callerAccountId);
-  if (!caller || callerAccountId === state.managementAccountId) return undefined;
+/** The SCP whose explicit Deny stops `action` on `resource` by a principal of the caller's account, or undefined. */
+export function denyingPolicy(state: SimState, caller: SimAccount, action: string, resource: string, context: RequestContext): ServicePolicy | undefined {
+  if (caller.id === state.managementAccountId || !state.policies?.length) return undefined;
   const path = pathOf(state, caller.id, caller.parentId);
   if (!scpsEnabled(state, path[0]!)) return undefined;
   return (state.policies ?? []).find(

@@ -24,13 +24,13 @@ function guardrailOf(template: Template) {
 }
 
 describe('the contact guardrail (an SCP)', () => {
-  it('is not deployed without a guardrail section', () => {
-    for (const context of [{}, DELEGATED]) {
-      const app = buildApp(context);
-      for (const stack of [STACK_IDS.enforcer, ...('topology' in context ? [STACK_IDS.management] : [])]) {
-        templateOf(app, stack).resourceCountIs('AWS::Organizations::Policy', 0);
-      }
-    }
+  it('is not deployed without a guardrail section: single topology', () => {
+    templateOf(buildApp(), STACK_IDS.enforcer).resourceCountIs('AWS::Organizations::Policy', 0);
+  });
+
+  it('is not deployed without a guardrail section: delegated topology', () => {
+    const app = buildApp(DELEGATED);
+    for (const stack of [STACK_IDS.enforcer, STACK_IDS.management]) templateOf(app, stack).resourceCountIs('AWS::Organizations::Policy', 0);
   });
 
   it('single topology: the enforcer stack, in the management account, denies Put and Delete on every managed type to all but the put role and the exempt principals, attached to the one OU', () => {
@@ -80,12 +80,10 @@ describe('the contact guardrail (an SCP)', () => {
     }
   });
 
-  it('synthesizes with cdk-nag clean and CloudFormation\'s schema satisfied, in both topologies', () => {
-    for (const context of [{ config: GUARDED }, { ...DELEGATED, config: GUARDED }]) {
-      const app = freshApp(context, { validateTemplates: true });
-
-      expect(() => app.synth()).not.toThrow();
-    }
+  it('synthesizes with cdk-nag clean in both topologies, and the policy satisfies CloudFormation\'s schema', () => {
+    expect(() => buildApp({ config: GUARDED }).synth()).not.toThrow();
+    // One topology through the CloudFormation validation is enough for the resource's schema (its engine is slow to start).
+    expect(() => freshApp({ ...DELEGATED, config: GUARDED }, { validateTemplates: true }).synth()).not.toThrow();
   });
 
   it('stays well under the SCP size limit: the example with 20 exempt principals and the longest role ARNs is under half of 5,120 characters', () => {

@@ -28,7 +28,8 @@ function organization(statement: Record<string, unknown>, targets = [OU]): SimSt
 const request = (principal: string, types: string[] | null = ['SECURITY']): RequestContext =>
   new Map([['aws:principalarn', [principal]], ...(types ? [['account:alternatecontacttypes', types] as [string, string[]]] : [])]);
 const ROLE = `arn:aws:iam::${MEMBER}:role/Admin`;
-const denies = (state: SimState, context: RequestContext, caller = MEMBER, resource = OWN) => denyingPolicy(state, caller, PUT, resource, context) !== undefined;
+const denies = (state: SimState, context: RequestContext, caller = MEMBER, resource = OWN) =>
+  denyingPolicy(state, state.accounts.find((account) => account.id === caller)!, PUT, resource, context) !== undefined;
 
 describe("the simulator's SCP evaluation", () => {
   it.each([
