@@ -111,9 +111,11 @@ export function denyingPolicy(state: SimState, caller: SimAccount, action: strin
   if (caller.id === state.managementAccountId || !state.policies?.length) return undefined;
   const path = pathOf(state, caller.id, caller.parentId);
   if (!scpsEnabled(state, path[0]!)) return undefined;
-  return (state.policies ?? []).find(
-    (policy) => policy.targets.some((target) => path.includes(target)) && statementsOf(policy).some((s) => s.Effect === 'Deny' && applies(s, action, resource, context)),
-  );
+  // The statements first: FullAWSAccess, attached to every account, has no Deny and is passed over at once.
+  return (state.policies ?? []).find((policy) => {
+    const denies = statementsOf(policy).filter((statement) => statement.Effect === 'Deny');
+    return denies.length > 0 && policy.targets.some((target) => path.includes(target)) && denies.some((statement) => applies(statement, action, resource, context));
+  });
 }
 
 /** A policy's ARN as Organizations names it: AWS managed ones under `aws`, the organization's own under its management account. */
