@@ -55,6 +55,9 @@ function notFound(): SimError {
 export function accountService(sim: Sim): Service {
   const { state } = sim;
 
+  // The Account API's resources: an account in standalone context, and a member addressed in organization context.
+  const ownResource = (accountId: string) => `arn:aws:account::${accountId}:account`;
+  const memberResource = (accountId: string) => `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`;
   const notAuthorized = (call: Call, op: string, resource: string) => `User: ${call.caller.arn} is not authorized to perform: account:${op} on resource: ${resource}`;
   const denied = (call: Call, op: string, resource: string, reason?: string) =>
     new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)}${reason ? ` (${reason})` : ''}`, 403);
@@ -62,22 +65,21 @@ export function accountService(sim: Sim): Service {
   /** The account a call acts on, after every rule AWS applies to who may call whom. */
   function target(op: string, call: Call): SimAccount {
     const accountId = stringInput(call, 'AccountId');
-    const ownResource = `arn:aws:account::${call.caller.accountId}:account`;
     // The API is global and signs in us-east-1; a client in another Region is refused, and it looks like missing IAM.
     // https://docs.aws.amazon.com/general/latest/gr/acct.html
-    if (call.region !== 'us-east-1') throw denied(call, op, ownResource);
+    if (call.region !== 'us-east-1') throw denied(call, op, ownResource(call.caller.accountId));
     if (accountId === undefined) return sim.account(call.caller.accountId)!;
 
     if (!ACCOUNT_ID_PATTERN.test(accountId)) throw validationError('AccountId', 'Member must satisfy regular expression pattern: ^\\d{12}$');
-    const memberResource = `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`;
+    const member = memberResource(accountId);
     const mayUseAccountId = call.caller.accountId === state.managementAccountId || isDelegatedAdmin(state, call.caller.accountId, SERVICE_PRINCIPAL);
-    if (!mayUseAccountId) throw denied(call, op, memberResource);
-    if (!state.trustedAccess) throw denied(call, op, memberResource, `trusted access for ${SERVICE_PRINCIPAL} is not enabled`);
+    if (!mayUseAccountId) throw denied(call, op, member);
+    if (!state.trustedAccess) throw denied(call, op, member, `trusted access for ${SERVICE_PRINCIPAL} is not enabled`);
     // The management account is not a member: AccountId must never name it, it is handled in standalone context.
     // https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
-    if (accountId === state.managementAccountId) throw denied(call, op, memberResource);
+    if (accountId === state.managementAccountId) throw denied(call, op, member);
     const account = sim.account(accountId);
-    if (!account) throw denied(call, op, memberResource);
+    if (!account) throw denied(call, op, member);
     return account;
   }
 
@@ -87,9 +89,7 @@ export function accountService(sim: Sim): Service {
    */
   function assertPermittedByScps(op: string, call: Call, type: ContactType): void {
     const accountId = stringInput(call, 'AccountId');
-    const resource = accountId
-      ? `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`
-      : `arn:aws:account::${call.caller.accountId}:account`;
+    const resource = accountId ? memberResource(accountId) : ownResource(call.caller.accountId);
     const context: RequestContext = new Map([
       ['aws:principalarn', [principalArnOf(call.caller.arn)]],
       ['aws:principalaccount', [call.caller.accountId]],
@@ -102,7 +102,7 @@ export function accountService(sim: Sim): Service {
 
   /** An account exists but cannot be acted on: closed or closing, not ready yet, or denied by policy. */
   function assertReachable(account: SimAccount, op: string, call: Call): void {
-    const resource = `arn:aws:account::${account.id}:account`;
+    const resource = ownResource(account.id);
     if (sim.stateOf(account) !== 'ACTIVE') throw denied(call, op, resource, `account is ${sim.stateOf(account)}`);
     if (account.deny) throw denied(call, op, resource, account.deny);
     // Same message as a missing permission, as AWS gives it: only the caller's timing can tell them apart.
