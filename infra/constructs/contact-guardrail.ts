@@ -1,3 +1,4 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
@@ -34,6 +35,10 @@ export class ContactGuardrail extends Construct {
       description: `Alternate Contacts Enforcer: only the enforcer and break-glass principals may change ${types.join(', ')} alternate contacts`,
       content: guardrailDocument(types, writerRoleArns, guardrail.exemptPrincipalArns),
       targetIds: [...guardrail.targets],
+    });
+    new CfnOutput(this, 'PolicyId', {
+      description: `The contact guardrail SCP; in an emergency, detach it: aws organizations detach-policy --policy-id <this id> --target-id ${guardrail.targets[0]}`,
+      value: this.policy.attrId,
     });
   }
 }

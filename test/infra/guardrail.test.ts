@@ -96,6 +96,14 @@ describe('the contact guardrail (an SCP)', () => {
     expect(JSON.stringify(guardrailDocument(lockedTypes(config), ['arn:aws:iam::333333333333:role/AlternateContactsEnforcer-PutContacts'], [BREAK_GLASS])).length).toBeLessThan(600);
   });
 
+  it('outputs the policy id, with the break-glass detach command, from the stack that holds it', () => {
+    for (const [context, stack] of [[{}, STACK_IDS.enforcer], [DELEGATED, STACK_IDS.management]] as const) {
+      const outputs = Object.values(templateOf(buildApp({ ...context, config: GUARDED }), stack).findOutputs('*')) as { Value: unknown; Description?: string }[];
+
+      expect(outputs).toContainEqual({ Value: { 'Fn::GetAtt': [expect.stringMatching(/^ContactGuardrailPolicy/), 'Id'] }, Description: expect.stringContaining(`--target-id ${WORKLOADS_OU}`) });
+    }
+  });
+
   it('names no wildcard action', () => {
     const { statement } = guardrailOf(templateOf(buildApp({ config: GUARDED }), STACK_IDS.enforcer));
 
