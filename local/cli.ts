@@ -18,7 +18,7 @@ Usage: npm start -- [options]
 
   --config FILE           configuration file (default: config/alternate-contacts.yaml)
   --accounts N            a generated organization of N accounts instead of the built-in 40
-  --event FILE            start with an EventBridge event, e.g. ../shared/reference/events/*.json
+  --event FILE            start with an EventBridge event, e.g. events/*.json (events/README.md)
   --input JSON            start with console input: '{}', '{"accountIds":["222222222222"]}', '{"dryRun":true}'
   --dry-run               read and compare, write nothing
   --report-json FILE      also write the report as JSON (shape: README, "Report JSON")

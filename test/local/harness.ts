@@ -9,7 +9,6 @@ import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario
 import type { SimState } from '../../local/simulator/index.ts';
 
 export const EXAMPLE_CONFIG = loadConfig(join(import.meta.dirname, '../../config/alternate-contacts.yaml'));
-export const REFERENCE_EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
 
 export interface HarnessOptions {
   readonly organization: SimState;
