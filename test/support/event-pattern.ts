@@ -11,18 +11,17 @@
  */
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type Pattern = { [key: string]: Json };
 /** A leaf of the event: absent, or one scalar (arrays are matched element by element). */
 type Leaf = string | number | boolean | null | undefined;
 
 const isObject = (value: unknown): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function matchesPattern(pattern: Pattern, event: unknown): boolean {
+export function matchesPattern(pattern: object, event: unknown): boolean {
   if (!isObject(pattern)) throw new Error(`an event pattern must be a JSON object, not ${JSON.stringify(pattern)}`);
   return Object.entries(pattern).every(([key, value]) => {
     if (key === '$or') {
       if (!Array.isArray(value) || value.length < 2) throw new Error('$or must list at least two patterns');
-      return value.every(isObject) && (value as Pattern[]).some((branch) => matchesPattern(branch, event));
+      return value.every(isObject) && (value as object[]).some((branch) => matchesPattern(branch, event));
     }
     const field = isObject(event) ? event[key] : undefined;
     if (isObject(value)) {
