@@ -10,10 +10,11 @@ export const TABLES = {
   idempotency: { name: 'alternate-contacts-idempotency', keys: [[IDEMPOTENCY_TABLE.partitionKey, 'HASH']], ttl: IDEMPOTENCY_TABLE.timeToLive },
 } as const;
 
-/** One request as it crosses the wire: the operation (`PutItem`) and the table it names. */
+/** One request as it crosses the wire: the operation (`PutItem`), the table it names, and its JSON body. */
 export interface DynamoRequest {
   readonly operation: string;
   readonly table: string;
+  readonly body: string;
 }
 
 /**
@@ -45,8 +46,9 @@ export async function startDynamo(path?: string) {
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-      const table = faultOf && operation ? ((JSON.parse(body.toString('utf8') || '{}') as { TableName?: string }).TableName ?? '') : '';
-      const fault = faultOf?.({ operation, table });
+      const text = faultOf ? body.toString('utf8') : '';
+      const table = text ? ((JSON.parse(text) as { TableName?: string }).TableName ?? '') : '';
+      const fault = faultOf?.({ operation, table, body: text });
       if (fault === 'unavailable' || fault === 'throttled') {
         const { status, type, message } = ERRORS[fault];
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }));

@@ -8,7 +8,7 @@ import { executionEnded, type ExecutionEndedEvent } from '#shared/execution-ende
 import { startDynamo, TABLES } from './dynamodb.ts';
 import { installClock, installedClock, uninstallClock } from './clock.ts';
 import { createEngine, type EngineOptions, type Execution, type TaskCall } from './engine.ts';
-import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
+import { credentialsFor, type SimState, type Simulator, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
 /** The simulated bucket the Report task writes to, as the stack's report bucket in AWS. */
 export const LOCAL_REPORT_BUCKET = 'alternate-contacts-reports-local';
@@ -41,12 +41,15 @@ export interface LocalEnforcerOptions {
   readonly quotaScale?: number;
   /** Simulator target: the delay before each AWS answer, in simulated ms. */
   readonly latencyMs?: number;
+  /** Simulator target: called as each contact write lands, before it is answered. */
+  readonly onContactWrite?: SimulatorOptions['onContactWrite'];
   /** AWS target, delegated administrator: the management account's role for the standalone branch. */
   readonly managementRoleArn?: string;
   /** Powertools log level for the tasks. @default WARN */
   readonly logLevel?: string;
   readonly onTask?: (call: TaskCall) => void;
   readonly onTransition?: EngineOptions['onTransition'];
+  readonly definition?: EngineOptions['definition'];
 }
 
 /**
@@ -66,7 +69,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   if (options.target === 'simulator') {
     if (!options.organization || !options.enforcerAccountId) throw new Error('the simulator target needs an organization and an enforcer account');
     installClock(options.speedup ?? 1, options.seed ?? 1);
-    simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
+    simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs, onContactWrite: options.onContactWrite });
     enforcerAccountId = options.enforcerAccountId;
     managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
     simulator.state.buckets = { ...simulator.state.buckets, [LOCAL_REPORT_BUCKET]: enforcerAccountId };
@@ -111,7 +114,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   // The identities the put task writes as: their own CloudTrail events start no run (tasks/resolve-targets.ts).
   setEnv({ [ENV.WRITER_ARNS]: [writerArn, managementRoleArn].join(',') });
 
-  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition });
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition });
   const releaseClaims = (await import('../tasks/release-claim.ts')).handler;
   const executions = runNotes(options.executionsPath);
   const executionArn = (name: string) => `arn:aws:states:us-east-1:${enforcerAccountId}:execution:alternate-contacts-enforcer:${name}`;

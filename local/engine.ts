@@ -33,7 +33,7 @@ interface AslState {
   ToleratedFailureCount?: number;
   [field: string]: unknown;
 }
-interface AslDefinition {
+export interface AslDefinition {
   StartAt?: string;
   TimeoutSeconds?: number;
   States: Record<string, AslState>;
@@ -80,7 +80,7 @@ function withLambdaTimeouts(definition: AslDefinition): AslDefinition {
  * own time: a Lambda has a CPU of its own, while a local run shares this one, and at a high speed-up a stall of a
  * fraction of a second would otherwise pass for minutes of a slow task.
  */
-const STALL_ALLOWANCE_REAL_MS = 2_000;
+const STALL_ALLOWANCE_REAL_MS = 5_000;
 const withStallAllowance = (simulatedMs: number) => simulatedMs + STALL_ALLOWANCE_REAL_MS * (installedClock()?.speedup ?? 1);
 
 const isDistributed = (state: AslState) => state.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
@@ -100,6 +100,8 @@ export interface TaskCall {
 }
 
 export interface EngineOptions {
+  /** The definition to run; tests of the engine itself may change a field of the shipped one. @default readDefinition() */
+  readonly definition?: AslDefinition;
   /** Account the fake function ARNs live in. */
   readonly accountId: string;
   /** `${ManagementAccountRoleArn}`'s value. */
@@ -129,7 +131,7 @@ function asLambdaError(error: unknown): Error {
 type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 export async function createEngine(options: EngineOptions) {
-  const raw = readDefinition();
+  const raw = options.definition ?? readDefinition();
   const functionArns: Record<string, string> = {};
   const handlers: Handlers = {};
   for (const [state, { Type, Resource }] of allStates(raw)) {

@@ -10,11 +10,11 @@ interface RecordInput extends IterationState {
 }
 
 /**
- * RecordResult stores the account's result and returns nothing. ResultNotStored, after the store failed for good,
+ * RecordResult stores the account's result and returns an empty object. ResultNotStored, after the store failed for good,
  * returns the result instead, FAILED with the store error as its reason and its real outcome per type: the chunk's
  * output carries it to Report, and the chunk goes on with its next account.
  */
-export const handler = async (state: RecordInput, context: Context): Promise<AccountResult | null> => {
+export const handler = async (state: RecordInput, context: Context): Promise<AccountResult | Record<string, never>> => {
   logger.addContext(context);
   const result = accountResult(state);
   if (state.storeError) {
@@ -24,5 +24,6 @@ export const handler = async (state: RecordInput, context: Context): Promise<Acc
   }
   await putResult(state.runId, result);
   logger.info('Account reconciled', { accountId: result.accountId, status: result.status, dryRun: result.dryRun, error: result.error });
-  return null;
+  // An object, not null: the chunk's ResultSelector filters its accounts' outputs on accountId.
+  return {};
 };

@@ -39,13 +39,21 @@ interface ReportInput {
   readonly bookkeepingError?: StateError;
 }
 
-/** What one chunk's child execution returned: the results the run table would not take, or why the chunk did not load. */
-type ChunkOutcome = { readonly unrecorded: readonly AccountResult[] } | { readonly chunk: number; readonly loadError: StateError };
+/**
+ * What one chunk's child execution returned: the results the run table would not take, or why the chunk did not
+ * load; a child that failed (timed out past its 5 minutes) stands as its Error and Cause.
+ */
+type ChunkOutcome = { readonly unrecorded: readonly AccountResult[] } | { readonly chunk: number; readonly loadError: StateError } | StateError;
 
-/** The chunk outputs, as the report's records take them; anything else a child returned (a failed child) is ignored. */
+/** The chunk outputs (chunk n at index n), as the report's records take them. */
 function fromChunkOutcomes(outcomes: ReportInput['outcomes'] = []): Pick<RunRecords, 'unstored' | 'notLoaded'> {
   const unstored = outcomes.flatMap((outcome) => (outcome && 'unrecorded' in outcome ? outcome.unrecorded : []));
-  const notLoaded = Object.fromEntries(outcomes.flatMap((outcome) => (outcome && 'loadError' in outcome ? [[outcome.chunk, outcome.loadError]] : [])));
+  const notLoaded = Object.fromEntries(
+    outcomes.flatMap((outcome, chunk) => {
+      if (outcome && 'loadError' in outcome) return [[outcome.chunk, outcome.loadError]];
+      return outcome && 'Error' in outcome ? [[chunk, outcome]] : [];
+    }),
+  );
   return { unstored, notLoaded };
 }
 

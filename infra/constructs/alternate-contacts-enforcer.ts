@@ -24,6 +24,7 @@ import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn, writeStatements } from './alternate-contact-access.ts';
+import { ClaimRelease } from './claim-release.ts';
 import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
 import { EnforcerTriggers } from './enforcer-triggers.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
@@ -87,6 +88,8 @@ export class AlternateContactsEnforcer extends Construct {
   public readonly triggerDeadLetterQueue: DeadLetterQueue;
   public readonly rules: readonly Rule[];
   public readonly schedule: Schedule;
+  /** Releases the claim of a run that failed, timed out or was aborted. */
+  public readonly claimRelease: ClaimRelease;
   /** Joined and moved accounts, hand edits, and the deploy-time run. */
   public readonly triggers: EnforcerTriggers;
   /** The roles the put task writes contacts as (the management role too, delegated): their events start no run. */
@@ -163,6 +166,12 @@ export class AlternateContactsEnforcer extends Construct {
         deadLetterQueue: this.triggerDeadLetterQueue.queue,
         ...TARGET_RETRY,
       }),
+    });
+
+    this.claimRelease = new ClaimRelease(this, 'ClaimRelease', {
+      stateMachine: this.stateMachine,
+      releaseClaim: this.functions['release-claim'].lambda,
+      deadLetterQueue: this.triggerDeadLetterQueue.queue,
     });
 
     this.writerRoleArns = [this.functions['put-contacts'].role.roleArn, ...(props.managementAccountRoleArn ? [props.managementAccountRoleArn] : [])];

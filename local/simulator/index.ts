@@ -29,6 +29,7 @@ export type { SimStats } from './stats.ts';
 export { SimError } from './service.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState, type SimTrail } from './state.ts';
 export { trailArn } from './cloudtrail-trails.ts';
+export { savedOrganization } from './journal.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
 export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 'cloudtrail' | 's3';
@@ -47,6 +48,8 @@ export interface SimulatorOptions {
    * @default Date.now, which a local run makes simulated time (local/clock.ts)
    */
   readonly clock?: () => number;
+  /** Called right after a contact write lands, before it is answered: `npm start` journals it (journal.ts). */
+  readonly onContactWrite?: (account: SimAccount) => void;
 }
 
 /** One Account API (or other) request as it arrives: the IAM action, the caller, the account acted on. */
@@ -59,9 +62,9 @@ export interface SimRequest {
 /**
  * What goes wrong with a request, at the wire: an AWS error answered instead of the call (`before`) or after it was
  * carried out (`after`: a write landed, the caller hears an error), or the call carried out and its response lost
- * (the connection drops).
+ * (the connection drops), or the answer delayed by `delayMs` of simulated time (a slow call).
  */
-export type SimFault = { readonly error: SimError; readonly when: 'before' | 'after' } | 'lose-response';
+export type SimFault = { readonly error: SimError; readonly when: 'before' | 'after' } | 'lose-response' | { readonly delayMs: number };
 
 export interface Simulator {
   /** e.g. http://127.0.0.1:40123: the `endpoint` for every SDK client; Slack webhooks live under `${url}/slack/`. */
@@ -84,6 +87,7 @@ export interface Simulator {
 // Credential=AKID/20260101/us-east-1/sts/aws4_request
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([\w-]+)\/([\w-]+)\/aws4_request/;
 const SLACK_PATH = '/slack/';
+const CONTACT_WRITES = new Set(['account:PutAlternateContact', 'account:DeleteAlternateContact']);
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -188,14 +192,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
       recorder.served(operation);
       const fault = faultOf?.({ operation, callerAccountId: caller.accountId, target });
-      if (fault !== undefined && fault !== 'lose-response' && fault.when === 'before') throw fault.error;
+      if (typeof fault === 'object' && 'delayMs' in fault) await sleep(fault.delayMs);
+      if (typeof fault === 'object' && 'when' in fault && fault.when === 'before') throw fault.error;
       const output = service.handle(op, call);
       recorder.succeeded(operation, `${caller.accountId} ${target ?? ''} ${body}`);
+      const written = CONTACT_WRITES.has(operation) && target ? account(target) : undefined;
+      if (written) options.onContactWrite?.(written);
       if (fault === 'lose-response') {
         response.destroy();
         return;
       }
-      if (fault !== undefined) throw fault.error;
+      if (typeof fault === 'object' && 'error' in fault) throw fault.error;
       writeOutput(service.protocol, response, op, output, requestId);
     } catch (error) {
       const failure = error instanceof SimError ? error : new SimError('InternalServerException', 'The simulator failed on this request.', 500);

@@ -13,7 +13,7 @@ export interface RunRecords {
   readonly results: readonly AccountResult[];
   /** Results the run table would not take, carried in the chunks' output instead (ResultNotStored). */
   readonly unstored?: readonly AccountResult[];
-  /** Chunks whose child could not load them, by chunk number, with the error (ChunkNotLoaded). */
+  /** Chunks whose child could not load them (ChunkNotLoaded) or failed, by chunk number, with the error. */
   readonly notLoaded?: Readonly<Record<number, StateError>>;
   /** Set when the Map itself failed: some chunks may have recorded nothing. */
   readonly mapError?: StateError;
@@ -40,7 +40,7 @@ const COUNTER: Record<Action, keyof TypeCounts> = {
 /** Why an account planned in `chunk` has no result. */
 function missingReason({ notLoaded, mapError, resultsUnread }: RunRecords, chunk: number): string {
   const loadError = notLoaded?.[chunk];
-  if (loadError) return `its chunk could not be loaded: ${failureReason(loadError)}`;
+  if (loadError) return `its chunk's execution could not finish it: ${failureReason(loadError)}`;
   if (mapError) return failureReason(mapError);
   if (resultsUnread) return `its result could not be read: ${resultsUnread}`;
   return 'its chunk ended before the account was recorded';
