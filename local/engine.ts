@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { failureMessage } from '#shared/account-result';
-import { EXPRESS_EXECUTION_SECONDS } from '#shared/run-limits';
+import { EXPRESS_EXECUTION_SECONDS, RUN_TIMEOUT_SECONDS } from '#shared/run-limits';
 import { functionArnSubstitution, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../infra/tasks.ts';
 import { installedClock } from './clock.ts';
 
@@ -68,10 +68,8 @@ export function substitute(definition: AslDefinition, values: Record<string, str
 
 // A Task state without TimeoutSeconds waits as long as its function runs on AWS, which stops it at its own timeout
 // (invoke, below); aws-local-stepfunctions would stop it after 60 s. https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-
 function withLambdaTimeouts(definition: AslDefinition): AslDefinition {
-  for (const [, state] of allStates(definition)) if (state.Type === 'Task') state.TimeoutSeconds ??= LAMBDA_MAX_TIMEOUT_SECONDS;
+  for (const [, state] of allStates(definition)) if (state.Type === 'Task') state.TimeoutSeconds ??= RUN_TIMEOUT_SECONDS;
   return definition;
 }
 
@@ -87,7 +85,7 @@ const isDistributed = (state: AslState) => state.Type === 'Map' && state.ItemPro
 
 /** A Distributed Map becomes a Task state of the same name that distributedMap() serves; Catch, ResultPath and Next stay. */
 function asLocalTask({ ItemProcessor, ItemsPath, ItemSelector, MaxConcurrency, MaxConcurrencyPath, ToleratedFailurePercentage, ToleratedFailureCount, Label, ...rest }: AslState): AslState {
-  return { ...rest, Type: 'Task', Resource: 'local:distributed-map', TimeoutSeconds: 365 * 24 * 60 * 60 };
+  return { ...rest, Type: 'Task', Resource: 'local:distributed-map', TimeoutSeconds: RUN_TIMEOUT_SECONDS };
 }
 
 export interface TaskCall {
@@ -253,7 +251,7 @@ function distributedMap(map: AslState, parentArn: string, runs: ChildRuns) {
       try {
         outputs[index] = (await execution.result) as Json;
       } catch (error) {
-        const { name: Error, message: Cause } = error instanceof ExecutionTimeoutError ? { name: 'States.Timeout', message: 'the child execution ran past 5 minutes' } : failureOf(error);
+        const { name: Error, message: Cause } = error instanceof ExecutionTimeoutError ? { name: 'States.Timeout', message: 'States.Timeout: the child execution ran past its 5 minutes' } : failureOf(error);
         outputs[index] = { Error, Cause };
         failures += 1;
         if (!exceeded && tooMany()) {
@@ -269,7 +267,10 @@ function distributedMap(map: AslState, parentArn: string, runs: ChildRuns) {
       while (!exceeded && next < items.length) await runChild(next++);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-    if (exceeded) throw Object.assign(new Error(`${failures} of ${items.length} child executions failed, more than the Map tolerates`), { name: 'States.ExceedToleratedFailureThreshold' });
+    if (exceeded) {
+      const message = `States.ExceedToleratedFailureThreshold: ${failures} of ${items.length} child executions failed, more than the Map tolerates`;
+      throw Object.assign(new Error(message), { name: 'States.ExceedToleratedFailureThreshold' });
+    }
     return outputs;
   };
 }
