@@ -284,8 +284,11 @@ async function countTransitions(events: AsyncGenerator<EventLog>, onTransition: 
   }
 }
 
-/** The error Lambda reports for a function stopped at its timeout; the state machine sees it as the task's error. */
-const LAMBDA_TIMEOUT_ERROR = 'Sandbox.Timedout';
+/**
+ * A function stopped at its timeout is an unhandled Lambda error, which Step Functions reports as Lambda.Unknown.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ */
+const LAMBDA_TIMEOUT_ERROR = 'Lambda.Unknown';
 
 function invoke(state: string, task: TaskName, handler: Handler, onTask?: (call: TaskCall) => void) {
   const timeoutMs = TASK_TIMEOUT_SECONDS[task] * 1000;

@@ -41,7 +41,7 @@ describe('the limits AWS enforces, in the local engine', () => {
 
     const slowChunks = new Set([...(slow ?? []), ...(hungChunk ?? [])]);
     expect(report.accountsProcessed).toBe(40);
-    expect(report.failures).toContainEqual(expect.objectContaining({ accountId: hung, reason: 'Sandbox.Timedout: Task timed out after 60 seconds' }));
+    expect(report.failures).toContainEqual(expect.objectContaining({ accountId: hung, reason: 'Lambda.Unknown: Task timed out after 60 seconds' }));
     const others = report.failures.filter((failure) => failure.accountId !== hung);
     expect(others.length).toBeGreaterThan(0);
     // Only the two slow chunks' accounts: each past its own task's timeout, or not reached within its chunk's 5 minutes.
