@@ -50,6 +50,7 @@ export interface LocalEnforcerOptions {
   readonly onTask?: (call: TaskCall) => void;
   readonly onTransition?: EngineOptions['onTransition'];
   readonly definition?: EngineOptions['definition'];
+  readonly loseOutput?: EngineOptions['loseOutput'];
 }
 
 /**
@@ -114,7 +115,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   // The identities the put task writes as: their own CloudTrail events start no run (tasks/resolve-targets.ts).
   setEnv({ [ENV.WRITER_ARNS]: [writerArn, managementRoleArn].join(',') });
 
-  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition });
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition, loseOutput: options.loseOutput });
   const releaseClaims = (await import('../tasks/release-claim.ts')).handler;
   const executions = runNotes(options.executionsPath);
   const executionArn = (name: string) => `arn:aws:states:us-east-1:${enforcerAccountId}:execution:alternate-contacts-enforcer:${name}`;

@@ -106,6 +106,11 @@ export interface EngineOptions {
   readonly managementRoleArn: string;
   /** Called after each task invocation: progress, counting. */
   readonly onTask?: (call: TaskCall) => void;
+  /**
+   * Decides, after a task's function returned, whether its output is lost on the way back (Lambda answers
+   * Lambda.ServiceException instead): the state machine's Retry then runs the task again, as on AWS.
+   */
+  readonly loseOutput?: (state: string) => boolean;
   /** Called as each state is entered or retried, nested Map iterations included: state transitions, counted. */
   readonly onTransition?: (state: string, kind: 'entered' | 'retried') => void;
 }
@@ -138,7 +143,7 @@ export async function createEngine(options: EngineOptions) {
     if (!file) throw new Error(`Task state ${state} names ${Resource}, which is no task in infra/tasks.ts`);
     functionArns[functionArnSubstitution(file)] = `arn:aws:lambda:us-east-1:${options.accountId}:function:alternate-contacts-${file}`;
     const module = (await import(join(TASKS_DIR, `${file}.ts`))) as { handler: Handler };
-    handlers[state] = invoke(state, file, module.handler, options.onTask);
+    handlers[state] = invoke(state, file, module.handler, options);
   }
   const definition = withLambdaTimeouts(substitute(raw, { ...functionArns, ManagementAccountRoleArn: options.managementRoleArn }));
   const distributed = Object.entries(definition.States).filter(([, state]) => isDistributed(state));
@@ -290,7 +295,7 @@ async function countTransitions(events: AsyncGenerator<EventLog>, onTransition: 
  */
 const LAMBDA_TIMEOUT_ERROR = 'Lambda.Unknown';
 
-function invoke(state: string, task: TaskName, handler: Handler, onTask?: (call: TaskCall) => void) {
+function invoke(state: string, task: TaskName, handler: Handler, { onTask, loseOutput }: Pick<EngineOptions, 'onTask' | 'loseOutput'>) {
   const timeoutMs = TASK_TIMEOUT_SECONDS[task] * 1000;
   return async <T>(input: T): Promise<T> => {
     const started = Date.now();
@@ -308,6 +313,7 @@ function invoke(state: string, task: TaskName, handler: Handler, onTask?: (call:
     });
     try {
       const output = overTheWire(await Promise.race([handler(overTheWire(input), context), timedOut]));
+      if (loseOutput?.(state)) throw Object.assign(new Error('The output of the invocation was lost'), { name: 'Lambda.ServiceException' });
       onTask?.({ state, input, output, durationMs: durationMs() });
       return output as T;
     } catch (error) {
