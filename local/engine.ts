@@ -300,16 +300,18 @@ function invoke(state: string, task: TaskName, handler: Handler, { onTask, loseO
   return async <T>(input: T): Promise<T> => {
     const started = Date.now();
     const durationMs = () => Date.now() - started;
+    // The handler plans by the time left before it is stopped, which here includes this machine's stall allowance.
+    const deadlineMs = withStallAllowance(timeoutMs);
     const context: LambdaContext = {
       functionName: `alternate-contacts-${task}`,
       awsRequestId: crypto.randomUUID(),
-      getRemainingTimeInMillis: () => timeoutMs - durationMs(),
+      getRemainingTimeInMillis: () => deadlineMs - durationMs(),
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Lambda ends an invocation at the function's timeout. Here the handler cannot be stopped, only no longer waited for.
     const timedOut = new Promise<never>((_, reject) => {
       const stop = () => reject(Object.assign(new Error(`Task timed out after ${timeoutMs / 1000} seconds`), { name: LAMBDA_TIMEOUT_ERROR }));
-      timer = setTimeout(stop, withStallAllowance(timeoutMs));
+      timer = setTimeout(stop, deadlineMs);
     });
     try {
       const output = overTheWire(await Promise.race([handler(overTheWire(input), context), timedOut]));
