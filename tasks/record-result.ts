@@ -19,8 +19,9 @@ export const handler = async (state: RecordInput, context: Context): Promise<Acc
   const result = accountResult(state);
   if (state.storeError) {
     const reason = `result not stored: ${failureReason(state.storeError)}`;
-    logger.error('Account result not stored; Report gets it from the chunk output', { accountId: result.accountId, status: result.status, reason });
-    return { ...result, status: 'FAILED', error: result.error ? `${result.error}; ${reason}` : reason };
+    const unstored: AccountResult = { ...result, status: 'FAILED', error: result.error ? `${result.error}; ${reason}` : reason };
+    logger.error('Account result not stored; Report gets it from the chunk output', { accountId: result.accountId, reason });
+    return unstored;
   }
   await putResult(state.runId, result);
   logger.info('Account reconciled', { accountId: result.accountId, status: result.status, dryRun: result.dryRun, error: result.error });
