@@ -27,6 +27,8 @@ describe('bookkeeping and AWS faults, end to end: nothing lost', () => {
   /** A clean run's report and the contacts it leaves: what every faulty run is held to. */
   let clean: { report: Report; contacts: Contacts };
   let before: Contacts;
+  /** Whether a task's output is lost on its way back to the state machine (Lambda.ServiceException). */
+  let loseOutput: (state: string) => boolean = () => false;
 
   const runTable = (operation: string, bodyHas?: string) => (request: DynamoRequest) =>
     request.table === TABLES.run.name && request.operation === operation && (bodyHas === undefined || request.body.includes(bodyHas));
@@ -47,13 +49,14 @@ describe('bookkeeping and AWS faults, end to end: nothing lost', () => {
   }
 
   beforeAll(async () => {
-    enforcer = await startHarness({ organization: organization() });
+    enforcer = await startHarness({ organization: organization(), loseOutput: (state) => loseOutput(state) });
     before = contactsOf(enforcer.simulator!.state);
     clean = { report: await reconcile(enforcer), contacts: contactsOf(enforcer.simulator!.state) };
     expect(clean.report.failures, 'the clean run every faulty run is held to').toEqual([]);
     await serve(enforcer, organization());
   });
   afterEach(async () => {
+    loseOutput = () => false;
     enforcer.dynamo.injectFaults(undefined);
     enforcer.simulator!.injectFaults(undefined);
     await serve(enforcer, organization());
@@ -147,6 +150,18 @@ describe('bookkeeping and AWS faults, end to end: nothing lost', () => {
 
     expect(injected).toBeGreaterThan(20);
     expectNothingLost(report);
+  });
+
+  it("loses nothing when PutContacts' output is lost after its Puts landed, and repeats only those Puts", async () => {
+    let lost = 0;
+    loseOutput = (state) => state === 'PutContacts' && lost++ % 4 === 0;
+
+    const report = await reconcile(enforcer);
+
+    expect(lost).toBeGreaterThan(5);
+    expect(report.accountsFailed).toBe(0);
+    expectNothingLost(report);
+    expect(enforcer.simulator!.stats().repeated['account:PutAlternateContact']).toBeGreaterThan(0);
   });
 
   it('loses nothing when DynamoDB applies a result write and the response is lost', async () => {

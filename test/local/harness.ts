@@ -19,6 +19,7 @@ export interface HarnessOptions {
   readonly speedup?: number;
   readonly onTask?: (call: TaskCall) => void;
   readonly definition?: AslDefinition;
+  readonly loseOutput?: (state: string) => boolean;
 }
 
 /** The whole product in-process: local engine + real tasks + simulator + dynalite, in memory. */
@@ -34,6 +35,7 @@ export async function startHarness(options: HarnessOptions): Promise<LocalEnforc
     logLevel: 'ERROR',
     onTask: options.onTask,
     definition: options.definition,
+    loseOutput: options.loseOutput,
   });
 }
 
