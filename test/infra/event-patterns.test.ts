@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { executionEndedEvent } from '#shared/execution-ended';
 import { parseRunInput } from '#shared/run-input';
 import { fixtureEvent, SAMPLE_EVENTS_DIR, sampleEvent } from '../support/events.ts';
 import { matchesPattern } from '../support/event-pattern.ts';
@@ -74,11 +75,35 @@ const SAMPLES = readdirSync(SAMPLE_EVENTS_DIR).filter((file) => file.endsWith('.
 const SCHEDULED = 'scheduled-nightly.json';
 const triggerOf = (event: unknown) => parseRunInput(event).trigger;
 
+/**
+ * The one event a rule deploys for that is no trigger: Step Functions' own status change of an enforcer run that ended
+ * without success, which releases the run's claim (shape: https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html).
+ * The rule names its own state machine, whose ARN is known only at deploy.
+ */
+const runEnded = () => {
+  const event = fixtureEvent('states-execution-timed-out.json');
+  return { ...event, detail: { ...event['detail'], stateMachineArn: DEPLOY_TIME } };
+};
+
 describe('the deployed rules and the sample events', () => {
   it.each(DEPLOYMENTS.flatMap((deployment) => rulesOf(deployment).map((rule) => [rule.name, rule] as const)))('%s matches a sample event', (_, rule) => {
     const matched = SAMPLES.filter((file) => matchesPattern(rule.pattern, sampleEvent(file)));
+    if (matchesPattern(rule.pattern, runEnded())) matched.push('states-execution-timed-out.json');
 
     expect(matched, `no sample event in events/ matches ${JSON.stringify(rule.pattern)}`).not.toEqual([]);
+  });
+
+  it('a run that ended without success is matched by the claim-release rule of every topology, and release-claim accepts the event', () => {
+    for (const deployment of DEPLOYMENTS) {
+      expect(rulesOf(deployment).filter((rule) => matchesPattern(rule.pattern, runEnded())), deployment.name).toHaveLength(1);
+    }
+    expect(executionEndedEvent.safeParse(runEnded()).success).toBe(true);
+  });
+
+  it('a run that succeeded matches no deployed rule', () => {
+    const succeeded = { ...runEnded(), detail: { ...runEnded().detail, status: 'SUCCEEDED' } };
+
+    expect(DEPLOYMENTS.flatMap(rulesOf).filter((rule) => matchesPattern(rule.pattern, succeeded))).toEqual([]);
   });
 
   it.each(SAMPLES.filter((file) => file !== SCHEDULED))('%s is matched by a deployed rule wherever its trigger is on, and the parser accepts it', (file) => {
