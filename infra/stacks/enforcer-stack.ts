@@ -42,8 +42,11 @@ export class EnforcerStack extends Stack {
       eventBus: this.eventBus,
       createSlackWebhookSecret: props.createSlackWebhookSecret,
     });
-    if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
-    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId);
+    // Single topology: the management account is this one, and sets up what the Account API and the StackSet need.
+    const setup = !delegated && deployment.setupTrustedAccess ? new OrganizationSetup(this, 'OrganizationSetup', { stackSetsAccess: config.triggers.contactChanged }) : undefined;
+    // The deploy-time run reads member accounts in organization context: not before trusted access is on.
+    if (setup) this.enforcer.triggers.deployRun?.node.addDependency(setup.trustedAccess);
+    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId, setup);
     this.addNextSteps(config.notifications.slackWebhookSecretName);
   }
 
@@ -68,7 +71,7 @@ export class EnforcerStack extends Stack {
    * Member accounts forward their contact edits to this stack's bus. Single topology: this stack also deploys the
    * forwarding StackSet, and the bus is the management account's default bus. Delegated: the management stack deploys it.
    */
-  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string): void {
+  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string, setup: OrganizationSetup | undefined): void {
     if (this.eventBus) {
       this.eventBus.addToResourcePolicy(organizationForwardingStatement(organizationId, this.eventBus.eventBusArn));
       return;
@@ -79,11 +82,12 @@ export class EnforcerStack extends Stack {
       eventBusName: 'default',
       statement: organizationForwardingStatement(organizationId, busArn).toStatementJson(),
     });
-    new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+    const forwarding = new ContactChangeForwarding(this, 'ContactChangeForwarding', {
       enforcerBusArn: busArn,
       writerRoleArns: this.enforcer.writerRoleArns,
       organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
     });
+    if (setup?.stackSetsAccess) forwarding.stackSet.node.addDependency(setup.stackSetsAccess);
   }
 
   /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */
