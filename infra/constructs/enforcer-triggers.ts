@@ -54,16 +54,18 @@ export class EnforcerTriggers extends Construct {
    */
   private createDeployRun(config: EnforcerConfig, stateMachine: IStateMachine): AwsCustomResource {
     const configHash = desiredStateHash(config);
-    const startExecution = {
+    const startExecution = (firstDeploy: boolean) => ({
       service: 'SFN',
       action: 'startExecution',
       region: HOME_REGION,
-      parameters: { stateMachineArn: stateMachine.stateMachineArn, input: JSON.stringify(deployInput(configHash)) },
+      parameters: { stateMachineArn: stateMachine.stateMachineArn, input: JSON.stringify(deployInput(configHash, { firstDeploy })) },
       physicalResourceId: PhysicalResourceId.of(`deploy-run-${configHash}`),
-    };
+    });
     return sdkCall(this, 'DeployRun', {
-      onCreate: startExecution,
-      onUpdate: startExecution,
+      // Create is the stack's first deploy (or the first with triggers.deploy on): its run is a dry run unless
+      // triggers.firstDeploy is enforce. Update is a later deploy that changed the desired contacts.
+      onCreate: startExecution(true),
+      onUpdate: startExecution(false),
       statements: [new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] })],
     });
   }

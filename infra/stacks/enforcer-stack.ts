@@ -47,7 +47,7 @@ export class EnforcerStack extends Stack {
     // The deploy-time run reads member accounts in organization context: not before trusted access is on.
     if (setup) this.enforcer.triggers.deployRun?.node.addDependency(setup.trustedAccess);
     if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId, setup);
-    this.addNextSteps(config.notifications.slackWebhookSecretName);
+    this.addNextSteps(config);
   }
 
   private createEventBus(managementAccountId: string): EventBus {
@@ -90,18 +90,34 @@ export class EnforcerStack extends Stack {
     if (setup?.stackSetsAccess) forwarding.stackSet.node.addDependency(setup.stackSetsAccess);
   }
 
-  /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */
-  private addNextSteps(slackWebhookSecretName: string | undefined): void {
+  /**
+   * What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. A new stack's deploy
+   * starts an audit of the whole organization (triggers.deploy, with triggers.firstDeploy: audit), so the next steps
+   * are to read its report, then to enforce.
+   */
+  private addNextSteps(config: EnforcerConfig): void {
     const { stateMachineArn } = this.enforcer.stateMachine;
+    const startExecution = (input: string) => `aws stepfunctions start-execution --region ${this.region} --state-machine-arn ${stateMachineArn} --input '${input}'`;
+    const deployAudits = config.triggers.deploy && config.triggers.firstDeploy === 'audit';
     new CfnOutput(this, 'StateMachineArn', { value: stateMachineArn });
     new CfnOutput(this, 'ConsoleUrl', {
       description: 'Start a run here; input {"dryRun": true} for an audit that writes nothing',
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachineArn}`,
     });
     new CfnOutput(this, 'FirstAuditRun', {
-      description: 'Next step: a first run in audit mode (reads and reports, writes nothing)',
-      value: `aws stepfunctions start-execution --region ${this.region} --state-machine-arn ${stateMachineArn} --input '{"dryRun": true}'`,
+      description: deployAudits
+        ? 'A new stack\'s deploy has started this audit of every account (it writes nothing); its report arrives by e-mail and under LatestReport. To run it again:'
+        : 'Next step: a first run in audit mode (reads and reports, writes nothing)',
+      value: startExecution('{"dryRun": true}'),
     });
+    new CfnOutput(this, 'EnforceAfterReview', {
+      description:
+        config.mode === 'audit'
+          ? 'mode is audit, so every run is a dry run: once the audit report shows what you expect, set mode: enforce in the configuration and deploy again'
+          : 'Once the audit report shows what you expect, write the contacts of every account now (the nightly run and account events already enforce):',
+      value: config.mode === 'audit' ? 'mode: enforce, then npx cdk deploy' : startExecution('{}'),
+    });
+    const slackWebhookSecretName = config.notifications.slackWebhookSecretName;
     if (slackWebhookSecretName) {
       new CfnOutput(this, 'SlackWebhookSecretToFill', {
         description: 'Then: store the Slack incoming-webhook URL in this secret (the stack leaves it empty)',
