@@ -5,7 +5,7 @@ import { loadConfig } from '#shared/config';
 import { desiredStateHash } from '#shared/config-hash';
 import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import { CDK_BOOTSTRAP, SERVICE_PRINCIPALS } from '../../infra/names.ts';
-import { buildApp, DELEGATED, exampleConfigWith, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
+import { buildApp, DELEGATED, exampleConfigWith, flat, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 // What a first real deploy into a large organization depends on, read from the synthesized templates: each check
 // below is one way that deploy could fail, or write what nobody asked for.
@@ -34,14 +34,6 @@ beforeAll(() => {
 });
 
 const customResources = (template: Template) => Object.entries(resourcesOf(template, 'Custom::AWS')) as [string, Json][];
-/** A CloudFormation value as one string, each reference written `<LogicalId>`: Fn::Join is how CDK puts tokens in a string. */
-const flat = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const json = value as Json;
-  if (json.Ref) return `<${json.Ref}>`;
-  if (json['Fn::Join']) return (json['Fn::Join'][1] as unknown[]).map(flat).join(json['Fn::Join'][0]);
-  return JSON.stringify(value);
-};
 /** A custom resource's call, parsed from its serialized `Create` (or `Update`). */
 const sdkCallOf = (resource: Json, phase = 'Create'): Json => JSON.parse(flat(resource.Properties?.[phase])) as Json;
 const stackSetActivations = (template: Template) => customResources(template).filter(([, r]) => sdkCallOf(r).action === 'activateOrganizationsAccess');

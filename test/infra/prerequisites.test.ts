@@ -6,7 +6,7 @@ import { SERVICE_PRINCIPALS } from '../../infra/names.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { type PreflightHarness, preflightHarness } from '../local/preflight-harness.ts';
-import { buildApp, DELEGATED, exampleConfigWith } from './synth.ts';
+import { buildApp, DELEGATED, exampleConfigWith, flat } from './synth.ts';
 
 /**
  * Every organization-level prerequisite that a synthesized template depends on has a preflight check that FAILs,
@@ -37,14 +37,6 @@ const trustedAccessOff = (principal: string): Prerequisite['remove'] =>
     throw new Error(`no simulated trusted access for ${principal}`);
   };
 
-/** A CloudFormation value as one string, each reference written `<LogicalId>`. */
-const flat = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const json = value as Json;
-  if (json.Ref) return `<${json.Ref}>`;
-  if (json['Fn::Join']) return (json['Fn::Join'][1] as unknown[]).map(flat).join(json['Fn::Join'][0]);
-  return JSON.stringify(value);
-};
 
 function prerequisitesOf(stack: Stack, delegated: boolean): Prerequisite[] {
   const { Resources } = Template.fromStack(stack).toJSON() as { Resources: Record<string, Json> };

@@ -61,6 +61,15 @@ export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
 }
 
+/** A CloudFormation value as one string, each reference written `<LogicalId>`: Fn::Join is how CDK puts tokens in a string. */
+export const flat = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const json = value as Record<string, any>;
+  if (json.Ref) return `<${json.Ref}>`;
+  if (json['Fn::Join']) return (json['Fn::Join'][1] as unknown[]).map(flat).join(json['Fn::Join'][0]);
+  return JSON.stringify(value);
+};
+
 /** Writes a variant of the example configuration to a temporary file and returns its path, for `-c config=`. */
 export function exampleConfigWith(change: (config: ConfigInput) => void): string {
   const config = parseYaml(readFileSync('config/alternate-contacts.yaml', 'utf8')) as ConfigInput;
