@@ -6,7 +6,7 @@ import { SERVICE_PRINCIPALS } from '../../infra/names.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { type PreflightHarness, preflightHarness } from '../local/preflight-harness.ts';
-import { buildApp, DELEGATED, exampleConfigWith, flat } from './synth.ts';
+import { buildApp, DELEGATED, flat } from './synth.ts';
 
 /**
  * Every organization-level prerequisite that a synthesized template depends on has a preflight check that FAILs,
@@ -85,13 +85,14 @@ function prerequisitesOf(stack: Stack, delegated: boolean): Prerequisite[] {
   return found;
 }
 
-/** The example configuration with these deployment settings, as a file for the synth and as the preflight's config. */
+/** The context that synthesizes the example configuration with these deployment settings, and the preflight's config. */
 function example(deployment: Record<string, string>): [Record<string, unknown>, EnforcerConfig] {
   const config = loadConfig('config/alternate-contacts.yaml');
-  return [{ config: exampleConfigWith((c) => void (c.deployment = { ...c.deployment!, ...deployment })) }, { ...config, deployment: { ...config.deployment!, ...deployment } }];
+  return [deployment, { ...config, deployment: { ...config.deployment!, ...deployment } }];
 }
 
-// Control Tower's home Region elsewhere, so the forwarder stack and its Region are in the templates too.
+// Control Tower's home Region elsewhere, so the forwarder stack and its Region are in the templates too (the same
+// contexts as the README's deploy lines, so a worker that synthesized them for readme-deploy does not again).
 const topologies: [string, Record<string, unknown>, EnforcerConfig, string][] = [
   ['single', ...example({ controlTowerHomeRegion: 'eu-west-1' }), MANAGEMENT_ACCOUNT_ID],
   ['delegated', ...example({ ...DELEGATED, controlTowerHomeRegion: 'eu-west-1' }), SECURITY_ACCOUNT_ID],
