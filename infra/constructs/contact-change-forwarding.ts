@@ -7,11 +7,11 @@ import { HOME_REGION } from '../names.ts';
 import { contactChangedEvent } from './change-events.ts';
 import { sdkCall } from './sdk-call.ts';
 
-/** The StackSet's name, which the README's clean-up commands name too. */
-export const FORWARDING_STACK_SET_NAME = 'AlternateContactsEnforcer-ContactChangeForwarding';
+/** The StackSet's name: the README's clean-up and troubleshooting commands name it. */
+const FORWARDING_STACK_SET_NAME = 'AlternateContactsEnforcer-ContactChangeForwarding';
 
 /** The rule's fixed name in each member account: its forwarding role trusts only this rule (aws:SourceArn). */
-export const MEMBER_RULE_NAME = 'AlternateContactsEnforcer-ContactChanged';
+const MEMBER_RULE_NAME = 'AlternateContactsEnforcer-ForwardContactChanged';
 
 /**
  * The StackSet's operations. Forwarding is a shortcut: a member without it still has its contacts reconciled by the
@@ -21,7 +21,7 @@ export const MEMBER_RULE_NAME = 'AlternateContactsEnforcer-ContactChanged';
  * SOFT_FAILURE_TOLERANCE keeps a quarter of the members in flight even while failures are being tolerated.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html
  */
-export const FORWARDING_OPERATION_PREFERENCES: CfnStackSet.OperationPreferencesProperty = {
+const FORWARDING_OPERATION_PREFERENCES: CfnStackSet.OperationPreferencesProperty = {
   failureTolerancePercentage: 100,
   maxConcurrentPercentage: 25,
   concurrencyMode: 'SOFT_FAILURE_TOLERANCE',

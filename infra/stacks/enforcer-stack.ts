@@ -106,7 +106,7 @@ export class EnforcerStack extends Stack {
     });
     new CfnOutput(this, 'FirstAuditRun', {
       description: deployAudits
-        ? 'A new stack\'s deploy has started this audit of every account (it writes nothing); its report arrives by e-mail and under LatestReport. To run it again:'
+        ? 'The first deploy of this stack started an audit of every account, which writes nothing; its report arrives by e-mail and under LatestReport. To run it again:'
         : 'Next step: a first run in audit mode (reads and reports, writes nothing)',
       value: startExecution('{"dryRun": true}'),
     });

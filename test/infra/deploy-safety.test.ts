@@ -122,7 +122,7 @@ describe('the single topology\'s deploy-time run', () => {
   it('prints, as the deploy output, that the first run is an audit and the command that enforces after it', () => {
     const outputs = single.findOutputs('*');
 
-    expect(outputs.FirstAuditRun!.Description).toMatch(/deploy has started this audit of every account \(it writes nothing\)/);
+    expect(outputs.FirstAuditRun!.Description).toMatch(/^The first deploy of this stack started an audit of every account, which writes nothing/);
     expect(outputs.EnforceAfterReview!.Description).toMatch(/^Once the audit report shows what you expect/);
     expect(JSON.stringify(outputs.EnforceAfterReview!.Value)).toContain(`--input '{}'`);
   });
@@ -230,7 +230,7 @@ describe('the contact-change forwarding StackSet at scale', () => {
     it('lets only that rule write to the queue, over TLS only, and alarms on the first message', () => {
       const { DeadLetterQueuePolicy: policy, DeadLetterAlarm: alarm } = member.Resources;
       const [allow, deny] = policy.Properties.PolicyDocument.Statement;
-      const ruleArn = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/AlternateContactsEnforcer-ContactChanged' };
+      const ruleArn = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/AlternateContactsEnforcer-ForwardContactChanged' };
 
       expect(allow).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } });
       expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
@@ -240,10 +240,10 @@ describe('the contact-change forwarding StackSet at scale', () => {
     it('puts events through a role that trusts only that rule of that account', () => {
       const [trust] = member.Resources.ForwardingRole.Properties.AssumeRolePolicyDocument.Statement;
 
-      expect(member.Resources.ContactChangedRule.Properties.Name).toBe('AlternateContactsEnforcer-ContactChanged');
+      expect(member.Resources.ContactChangedRule.Properties.Name).toBe('AlternateContactsEnforcer-ForwardContactChanged');
       expect(trust.Condition).toEqual({
         StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/AlternateContactsEnforcer-ContactChanged' } },
+        ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/AlternateContactsEnforcer-ForwardContactChanged' } },
       });
     });
   });
