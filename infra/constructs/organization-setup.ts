@@ -71,8 +71,9 @@ export class OrganizationSetup extends Construct {
 
   /**
    * ActivateOrganizationsAccess enables trusted access for StackSets' principal and creates the management account's
-   * StackSets service-linked role on the caller's behalf, so the caller needs those two as well; activating it
-   * again is no error.
+   * StackSets service-linked role (…CloudFormationStackSetsOrgAdmin) on the caller's behalf, so the caller needs those
+   * two as well, and the reads of the organization's state around them; activating it again is no error. AWS's guide
+   * asks for an administrator and lists no actions: these are the calls the activation makes, and the only ones.
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateOrganizationsAccess.html
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
    */
@@ -82,7 +83,10 @@ export class OrganizationSetup extends Construct {
     return this.call(
       'StackSetsTrustedAccess',
       [
-        new PolicyStatement({ actions: ['cloudformation:ActivateOrganizationsAccess', 'organizations:DescribeOrganization'], resources: ['*'] }),
+        new PolicyStatement({
+          actions: ['cloudformation:ActivateOrganizationsAccess', 'organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization'],
+          resources: ['*'],
+        }),
         forPrincipal('organizations:EnableAWSServiceAccess', SERVICE_PRINCIPALS.stackSets),
         new PolicyStatement({
           actions: ['iam:CreateServiceLinkedRole'],

@@ -58,7 +58,7 @@ describe('CloudFormation StackSets\' trusted access, which the service-managed f
     const statements = statementsOf(single).filter((s) => JSON.stringify(s).includes('ActivateOrganizationsAccess') || JSON.stringify(s).includes('stacksets'));
 
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: ['cloudformation:ActivateOrganizationsAccess', 'organizations:DescribeOrganization'], Resource: '*' },
+      { Effect: 'Allow', Action: ['cloudformation:ActivateOrganizationsAccess', 'organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization'], Resource: '*' },
       { Effect: 'Allow', Action: 'organizations:EnableAWSServiceAccess', Resource: '*', Condition: { StringEquals: { 'organizations:ServicePrincipal': SERVICE_PRINCIPALS.stackSets } } },
       {
         Effect: 'Allow',
