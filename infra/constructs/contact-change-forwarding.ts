@@ -5,6 +5,7 @@ import { PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HOME_REGION } from '../names.ts';
 import { contactChangedEvent } from './change-events.ts';
+import { DEAD_LETTER_RETENTION } from './dead-letter-queue.ts';
 import { sdkCall } from './sdk-call.ts';
 
 /** The StackSet's name: the README's clean-up and troubleshooting commands name it. */
@@ -112,7 +113,7 @@ function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[
         },
       },
       // SSE-SQS: EventBridge cannot send to a queue encrypted with the AWS managed key aws/sqs.
-      DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 } },
+      DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: DEAD_LETTER_RETENTION.toSeconds() } },
       DeadLetterQueuePolicy: {
         Type: 'AWS::SQS::QueuePolicy',
         Properties: {
