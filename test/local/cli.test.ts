@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
+import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
 
 /** The real command line, `npm start -- ...args` as a child process, in a fresh folder: where the process itself is under test. */
 async function startProcess(...args: string[]) {
@@ -134,7 +135,7 @@ describe('npm start', () => {
   });
 
   it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
-    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
+    const scheduledEvent = readFileSync(join(SAMPLE_EVENTS_DIR, 'scheduled-nightly.json'), 'utf8');
 
     const { code, stdout, stderr, cwd } = await startWithFreshModules('--dry-run', '--input', scheduledEvent);
 
