@@ -27,7 +27,7 @@ interface Prerequisite {
 // Resource types that need nothing of the organization: they live in the stack's own account and Region.
 const ACCOUNT_LOCAL = new Set([
   'AWS::CDK::Metadata', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::DynamoDB::Table', 'AWS::Events::EventBus',
-  'AWS::Events::EventBusPolicy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket',
+  'AWS::Events::EventBusPolicy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket',
   'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
   'AWS::Scheduler::Schedule', 'AWS::SecretsManager::Secret', 'AWS::StepFunctions::StateMachine',
 ]);
