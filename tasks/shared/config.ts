@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import {
   accountIdSchema,
@@ -324,12 +324,56 @@ function unquotedIds(document: Document, lines: LineCounter): string[] {
 /** One line per YAML syntax error. The parser recurses, and YAML nested past its stack says so as a plain problem. */
 function yamlProblem(error: YAMLError): string {
   const line = error.linePos ? `line ${error.linePos[0].line}: ` : '';
-  if (/call stack/i.test(error.message)) return `(file): ${line}nests far deeper than ${MAX_NESTING_DEPTH} levels, the most allowed`;
+  if (/call stack/i.test(error.message)) return `(file): ${line}${NESTED_TOO_DEEP}`;
   return `(file): ${error.message.split('\n')[0]}`;
 }
 
-/** Reads a YAML or JSON configuration file and validates it. */
+const NESTED_TOO_DEEP = `nests far deeper than ${MAX_NESTING_DEPTH} levels, the most allowed`;
+
+// The yaml library stops expanding aliases past this count and throws: an alias bomb (anchors of anchors, nine
+// wide and nine deep) would otherwise grow a small file into millions of values. https://eemeli.org/yaml/#tojs-options
+const MAX_ALIAS_COUNT = 100;
+
+/** The line of the first alias (`*name`): where expanding starts, when the library's own error names no line. */
+function firstAliasLine(document: Document, lines: LineCounter): string {
+  let line = '';
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.range) line = `line ${lines.linePos(alias.range[0]).line}: `;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
+/** The document as plain values; what the library throws while building them becomes a problem with the rule. */
+function plainValues(document: Document, lines: LineCounter, source: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message)) {
+      throw new ConfigError([`(file): ${firstAliasLine(document, lines)}its aliases expand past ${MAX_ALIAS_COUNT} aliased values, the most allowed (a guard against alias bombs); write the values out`], source);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads a YAML or JSON configuration file and validates it. Whatever goes wrong on the way (the file system, the
+ * decoder, the yaml library, a stack) is a ConfigError naming the file and the rule, never a library's own error.
+ */
 export function loadConfig(path: string): EnforcerConfig {
+  try {
+    return readConfig(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+    throw new ConfigError([`(file): ${/call stack/i.test(message) ? NESTED_TOO_DEEP : `cannot be read as a configuration (${message})`}`], path);
+  }
+}
+
+function readConfig(path: string): EnforcerConfig {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -340,7 +384,7 @@ export function loadConfig(path: string): EnforcerConfig {
   const document = parseDocument(decodeUtf8(bytes, path), { lineCounter: lines, prettyErrors: true });
   if (document.errors.length > 0) throw new ConfigError(document.errors.map(yamlProblem), path);
   const quoteProblems = unquotedIds(document, lines);
-  return validated(document.toJS({ maxAliasCount: 100 }), path, quoteProblems);
+  return validated(plainValues(document, lines, path), path, quoteProblems);
 }
 
 /** An account's tags, key to value, from Organizations ListTagsForResource. */
