@@ -34,6 +34,7 @@ const givenFields = (layer: ContactLayer) => FIELD_NAMES.filter((field) => layer
  * not dropped: that is what a nearer layer is for.
  */
 export function layerConflicts(layers: readonly ContactLayer[]): LayerConflict[] {
+  if (layers.length === 0) return [];
   const deciding = layers.findLastIndex((layer) => layer.entry.policy !== undefined);
   const policy = layers[deciding]?.entry.policy ?? 'enforce';
   const policyPath = [...(layers[Math.max(deciding, 0)]?.path ?? []), 'policy'];
