@@ -9,7 +9,8 @@ import { offlineAwsEnvironment, refusingEndpoint } from './cdk-cli.ts';
 import { buildApp } from './synth.ts';
 
 const EXAMPLE_TEXT = readFileSync('config/alternate-contacts.yaml', 'utf8');
-const ALIAS_BOMB = ['a0: &a0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)].join('\n');
+/** Anchors of anchors, nine deep and nine wide, before the example: the corpus's own case. */
+const ALIAS_BOMB = readFileSync('test/config/invalid/106-alias-bomb.yaml', 'utf8');
 
 function configFile(contents: string | Buffer): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'enforcer-synth-refused-'));
@@ -20,7 +21,7 @@ function configFile(contents: string | Buffer): { dir: string; file: string } {
 
 describe('cdk synth with a configuration refused at load', () => {
   it('answers an alias bomb before a valid configuration with the project\'s own message: the file, the line, the rule, no stack trace', async () => {
-    const { dir, file } = configFile(`${ALIAS_BOMB}\n${EXAMPLE_TEXT}`);
+    const { dir, file } = configFile(ALIAS_BOMB);
 
     // The pinned CLI as an operator runs it, in its own process: the app's stderr is what the terminal shows.
     const synth = await promisify(execFile)(process.execPath, ['node_modules/aws-cdk/bin/cdk', 'synth', '-c', `config=${file}`, '--quiet', '-o', join(dir, 'cdk.out'), '--no-notices'], {
@@ -31,7 +32,7 @@ describe('cdk synth with a configuration refused at load', () => {
     );
 
     expect(synth.failed).toBe(true);
-    expect(synth.stderr).toContain(`Invalid configuration ${file}:\n  - (file): line 2: its aliases expand past 100 aliased values, the most allowed`);
+    expect(synth.stderr).toContain(`Invalid configuration ${file}:\n  - (file): line 3: its aliases expand past 100 aliased values, the most allowed`);
     expect(synth.stderr).not.toMatch(/ReferenceError|^\s+at .*:\d+/m);
     expect(existsSync(join(dir, 'cdk.out', 'manifest.json'))).toBe(false);
   });
