@@ -14,11 +14,10 @@ import {
   type DesiredSources,
   ouIdSchema,
   POLICIES,
-  type Policy,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
 import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
-import { type ContactLayer, conflictLine, FIELD_NAMES, type FieldName, layerConflicts } from './layer-conflicts.ts';
+import { type ContactLayer, conflictLine, FIELD_NAMES, type FieldName, layerConflicts, resolvedPolicy } from './layer-conflicts.ts';
 import { scheduleProblem } from './schedule.ts';
 
 const policySchema = z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` });
@@ -418,8 +417,11 @@ function overrideLayers(config: EnforcerConfig, accountId: string, ouPath: reado
   ];
 }
 
+/** One layer's entry for one type: the default's, or an override's. */
+type TypeEntry = NonNullable<EnforcerConfig['contacts'][ContactType] | Override[ContactType]>;
+
 /** The entries of one type that apply to one account, lowest first, each with its path: the default, then its overrides. */
-function typeLayers(config: EnforcerConfig, type: ContactType, overrides: ReturnType<typeof overrideLayers>): ContactLayer[] {
+function typeLayers(config: EnforcerConfig, type: ContactType, overrides: ReturnType<typeof overrideLayers>): { path: string[]; entry: TypeEntry }[] {
   const base = config.contacts[type];
   if (!base) return [];
   return [
@@ -455,7 +457,7 @@ export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath
   for (const type of CONTACT_TYPES) {
     const layers = typeLayers(config, type, overrides);
     if (layers.length === 0) continue;
-    const policy = layers.findLast((layer) => layer.entry.policy)?.entry.policy ?? 'enforce';
+    const policy = resolvedPolicy(layers);
     const conflicts = layerConflicts(layers);
     if (conflicts.length > 0) {
       desired[type] = { policy, problem: `the configuration's layers contradict each other: ${conflicts.map(conflictLine).join('; ')}` };
@@ -465,7 +467,7 @@ export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath
     const fields: Partial<Record<FieldName, FieldOutcome>> = {};
     for (const { entry } of layers) {
       for (const field of FIELD_NAMES) {
-        const outcome = fieldOutcome(type, field, entry[field] as string | TagReference | undefined, tags);
+        const outcome = fieldOutcome(type, field, entry[field], tags);
         if (outcome) fields[field] = outcome;
       }
     }

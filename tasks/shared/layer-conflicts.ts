@@ -26,6 +26,9 @@ export const conflictLine = ({ path, message }: LayerConflict): string => `${pat
 
 const givenFields = (layer: ContactLayer) => FIELD_NAMES.filter((field) => layer.entry[field] !== undefined);
 
+/** The policy the nearest layer that names one sets; the default's, `enforce`, when none does. */
+export const resolvedPolicy = (layers: readonly ContactLayer[]): Policy => layers.findLast((layer) => layer.entry.policy)?.entry.policy ?? 'enforce';
+
 /**
  * What the layers of one type resolve to, lowest first (default, OUs from the root down, tags, account), measured by
  * the rules one entry must keep: a contact that resolves to `delete` (or `ignore`) takes no field from any layer
@@ -36,7 +39,7 @@ const givenFields = (layer: ContactLayer) => FIELD_NAMES.filter((field) => layer
 export function layerConflicts(layers: readonly ContactLayer[]): LayerConflict[] {
   if (layers.length === 0) return [];
   const deciding = layers.findLastIndex((layer) => layer.entry.policy !== undefined);
-  const policy = layers[deciding]?.entry.policy ?? 'enforce';
+  const policy = resolvedPolicy(layers);
   const policyPath = [...(layers[Math.max(deciding, 0)]?.path ?? []), 'policy'];
   if (policy === 'delete' || policy === 'ignore') {
     const effect = policy === 'delete' ? 'a deleted contact has no fields' : 'an ignored contact is never written';
