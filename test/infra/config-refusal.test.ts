@@ -9,7 +9,7 @@ import { offlineAwsEnvironment, refusingEndpoint } from './cdk-cli.ts';
 import { buildApp } from './synth.ts';
 
 const EXAMPLE_TEXT = readFileSync('config/alternate-contacts.yaml', 'utf8');
-/** Anchors of anchors, nine deep and nine wide, before the example: the corpus's own case. */
+/** Anchors of anchors, nine deep and nine wide, before a valid configuration: the corpus's own case. */
 const ALIAS_BOMB = readFileSync('test/config/invalid/106-alias-bomb.yaml', 'utf8');
 
 function configFile(contents: string | Buffer): { dir: string; file: string } {
@@ -32,7 +32,7 @@ describe('cdk synth with a configuration refused at load', () => {
     );
 
     expect(synth.failed).toBe(true);
-    expect(synth.stderr).toContain(`Invalid configuration ${file}:\n  - (file): line 3: its aliases expand past 100 aliased values, the most allowed`);
+    expect(synth.stderr).toContain(`Invalid configuration ${file}:\n  - (file): line 4: its aliases expand past 100 aliased values, the most allowed`);
     expect(synth.stderr).not.toMatch(/ReferenceError|^\s+at .*:\d+/m);
     expect(existsSync(join(dir, 'cdk.out', 'manifest.json'))).toBe(false);
   });

@@ -107,8 +107,8 @@ describe('npm start', () => {
     ['an account override below a deleting default', 'contacts:\n  SECURITY: { policy: delete }\noverrides:\n  accounts:\n    "111122223333": { SECURITY: { email: mine@example.com } }\n', [
       'overrides.accounts.111122223333.SECURITY.email: is given under policy delete from contacts.SECURITY.policy',
     ]],
-    ['aliases nine deep and nine wide before the example', readFileSync(join(ROOT, 'test/config/invalid/106-alias-bomb.yaml'), 'utf8'), [
-      '(file): line 3: its aliases expand past 100 aliased values, the most allowed',
+    ['aliases nine deep and nine wide before a valid configuration', readFileSync(join(ROOT, 'test/config/invalid/106-alias-bomb.yaml'), 'utf8'), [
+      '(file): line 4: its aliases expand past 100 aliased values, the most allowed',
     ]],
   ])('refuses a configuration with %s, with or without --dry-run: its own message, no stack trace, nothing run', async (_case, text, expected) => {
     const file = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.yaml');
