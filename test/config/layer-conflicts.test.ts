@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountConflicts, type ConfigInput, parseConfig, resolveDesired } from '#shared/config';
+import { accountConflicts, type ConfigInput, type EnforcerConfig, parseConfig, resolveDesired } from '#shared/config';
+import { POLICIES } from '#shared/contacts';
 import { ConfigError } from '#shared/errors';
 import { type ContactLayer, conflictLine, layerConflicts } from '#shared/layer-conflicts';
 
@@ -125,5 +127,66 @@ describe('in the run: the account\'s own layers', () => {
   it('resolves the same account elsewhere in the organization as it asks: its e-mail over the default', () => {
     expect(accountConflicts(config, ACCOUNT, [])).toEqual({});
     expect(resolveDesired(config, ACCOUNT, [])).toEqual({ OPERATIONS: { policy: 'enforce', contact: { ...WHOLE, email: 'mine@example.com' } } });
+  });
+});
+
+describe('the run never acts on a contact the schema would refuse as one entry (seeded property)', () => {
+  const OUS = [OUTER_OU, INNER_OU] as const;
+  const TAG_PAIRS = ['env=sandbox', 'team=data', 'team=payments'] as const;
+  // Valid values only, so most configurations load and the layers, not the values, decide.
+  const value = { name: 'Ops', title: 'Operations', email: 'ops@example.com', phone: '+1 555 0102' } as const;
+  const fieldOf = (name: keyof typeof value) => fc.oneof(fc.constant(value[name]), fc.constant({ tag: `ops-${name}` }));
+  const fields = fc.record({ name: fieldOf('name'), title: fieldOf('title'), email: fieldOf('email'), phone: fieldOf('phone') }, { requiredKeys: [] });
+  const override = fc.tuple(fc.option(fc.constantFrom(...POLICIES), { nil: undefined }), fields).map(([policy, given]) => (policy === 'delete' ? { policy } : { ...given, ...(policy && { policy }) }));
+  const defaultEntry = fc.constantFrom(...POLICIES).map((policy) => (policy === 'delete' ? { policy } : { ...value, policy }));
+  const someOf = <K extends string>(keys: readonly K[]) => fc.dictionary(fc.constantFrom(...keys), override.map((entry) => ({ OPERATIONS: entry })), { maxKeys: keys.length });
+  const configuration = fc.record({ operations: defaultEntry, organizationalUnits: someOf(OUS), tags: someOf(TAG_PAIRS), accounts: someOf([ACCOUNT]) });
+  // Where the account sits and which tags it carries; the tag-referenced fields always resolve to valid values.
+  const placement = fc.record({ ouPath: fc.constantFrom([], [OUTER_OU], [INNER_OU], [OUTER_OU, INNER_OU]), tags: fc.subarray([...TAG_PAIRS]) });
+
+  /** Whether the schema accepts `entry` as the one entry of OPERATIONS: the oracle, independent of the layer rule. */
+  const oneEntryAccepted = (entry: Record<string, unknown>) => {
+    try {
+      parseConfig({ contacts: { OPERATIONS: entry } });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('holds for every way the default, the OUs, the tags and the account may meet', () => {
+    fc.assert(
+      fc.property(configuration, placement, ({ operations, ...overrides }, { ouPath, tags }) => {
+        let config: EnforcerConfig;
+        try {
+          config = configWith(operations, overrides);
+        } catch (error) {
+          if (error instanceof ConfigError) return; // refused at load: nothing runs
+          throw error;
+        }
+        const carried = Object.fromEntries(tags.filter((pair) => pair !== 'team=payments' || !tags.includes('team=data')).map((pair) => pair.split('=')));
+        const accountTags = { ...carried, ...Object.fromEntries(Object.entries(value).map(([name, v]) => [`ops-${name}`, v])) };
+        // The layers in the README's order: default, OUs from the root down, the tags in the file's order, the account.
+        const layers = [
+          operations as Record<string, unknown>,
+          ...ouPath.map((ou) => overrides.organizationalUnits[ou]?.OPERATIONS),
+          ...Object.entries(overrides.tags).filter(([pair]) => carried[pair.split('=')[0]!] === pair.split('=')[1]).map(([, o]) => o.OPERATIONS),
+          overrides.accounts[ACCOUNT]?.OPERATIONS,
+        ].filter((layer): layer is Record<string, unknown> => layer !== undefined);
+        const deciding = layers.findLastIndex((layer) => layer.policy !== undefined);
+        const policy = layers[deciding]!.policy;
+        const above = Object.assign({}, ...layers.slice(deciding + 1).map(({ policy: _, ...rest }) => rest));
+        const merged = Object.assign({}, ...layers.map(({ policy: _, ...rest }) => rest));
+
+        const desired = resolveDesired(config, ACCOUNT, ouPath, accountTags).OPERATIONS;
+
+        if (policy === 'delete') expect(desired).toEqual(oneEntryAccepted({ policy, ...above }) ? { policy } : { policy, problem: expect.any(String) });
+        if (policy === 'enforce' || policy === 'fill-missing') {
+          expect(desired).toEqual(oneEntryAccepted({ policy, ...merged }) ? { policy, contact: value } : { policy, problem: expect.any(String) });
+        }
+        if (policy === 'ignore') expect(desired).toEqual(Object.keys(above).length === 0 ? undefined : { policy, problem: expect.any(String) });
+      }),
+      { seed: 20261204, numRuns: 300 },
+    );
   });
 });
