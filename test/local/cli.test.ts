@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
+import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
 
 /** The real command line, `npm start -- ...args` as a child process, in a fresh folder: where the process itself is under test. */
 async function startProcess(...args: string[]) {
@@ -159,7 +160,7 @@ describe('npm start', () => {
   });
 
   it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
-    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
+    const scheduledEvent = readFileSync(join(SAMPLE_EVENTS_DIR, 'scheduled-nightly.json'), 'utf8');
 
     const { code, stdout, stderr, cwd } = await startWithFreshModules('--dry-run', '--input', scheduledEvent);
 
@@ -173,7 +174,7 @@ describe('npm start', () => {
 describe('npm start, as a real process', () => {
   it('shows a refused event as its one line, and the tasks\' JSON logs only with --verbose', async () => {
     const event = join(mkdtempSync(join(tmpdir(), 'enforcer-event-')), 'event.json');
-    writeFileSync(event, readFileSync(join(ROOT, 'test/fixtures/events/orgs-succeeded.json'), 'utf8').replaceAll('222222222222', '999999999999'));
+    writeFileSync(event, readFileSync(join(SAMPLE_EVENTS_DIR, 'orgs-create-account-result-succeeded.json'), 'utf8').replaceAll('222222222222', '999999999999'));
     const refusal = 'Run failed: MalformedInputError: accountIds: 999999999999 is not an account of this organization';
 
     const [quiet, verbose] = await Promise.all([startProcess('--event', event), startProcess('--event', event, '--verbose')]);

@@ -16,7 +16,7 @@ const accountJoined = serviceEvent('aws.organizations', 'AccountJoinedOrganizati
   accountId: z.unknown().optional(),
 });
 
-/** The assumed path of the joined account's id; unconfirmed (see /work/shared/reference/events/README.md). */
+/** The assumed path of the joined account's id; unconfirmed (see events/README.md). */
 export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
 
 export const organizationsAccountJoined: EventParser = {
