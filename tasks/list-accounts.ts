@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources, usesTags } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
-import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
+import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
+import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { accountTags, describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
@@ -85,12 +86,26 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
   }
 }
 
+/**
+ * The accounts that joined in a search's window, found in one organization listing (its accounts carry
+ * JoinedTimestamp, as a nightly run's do), and the warning that says so.
+ */
+async function joinedAccounts(search: JoinedAccountSearch, managementId: string): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
+  const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(), search, managementId);
+  logger.warn('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
+  return { accounts: found, warning: joinedSearchWarning(search, found, beyondLimit) };
+}
+
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
-  const found = plan.accountIds
-    ? await awaitActivation(await describeAccounts(plan.accountIds), () => context.getRemainingTimeInMillis())
-    : await listOrganizationAccounts();
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  const searched = plan.joinedSearch && (await joinedAccounts(plan.joinedSearch, managementId));
+  const found = searched
+    ? await awaitActivation(searched.accounts, remainingMs)
+    : plan.accountIds
+      ? await awaitActivation(await describeAccounts(plan.accountIds), remainingMs)
+      : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
   // Tags only when the configuration uses them, and only of the accounts that id and OU exclusions leave in.
   const tagged = usesTags(config)
@@ -116,5 +131,6 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
     maxConcurrency,
     ...(skipped.length > 0 && { skippedAccounts: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length }),
     ...(notReady > 0 && { notReadyCount: notReady }),
+    ...(searched && { warnings: [searched.warning] }),
   };
 };

@@ -28,7 +28,11 @@ const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
  * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
  *   (Scheduler's execution id changes with every attempt);
  * - a deploy, `deploy:<configuration hash>`: one run per configuration, however often CloudFormation asks;
- * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate.
+ * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate;
+ * - an AccountJoinedOrganization event without its account id, `joined:<CloudTrail eventID>`: one event, one run,
+ *   however often it is delivered. It names no account, so it cannot share the account key: the accounts it finds
+ *   may already have been reconciled by their CreateAccountResult run, and this run then reads them and writes
+ *   nothing.
  */
 async function claimKeyOf(run: RunInput, executionName: string): Promise<string> {
   switch (run.trigger) {
@@ -36,6 +40,7 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
     case 'organizations':
     case 'account-joined':
     case 'account-moved':
+      if ('joinedSearch' in run) return `joined:${run.joinedSearch.eventId}`;
       return run.accountId ? `account:${run.accountId}@${await parentIdOf(run.accountId)}` : 'account:unknown';
     case 'contact-changed':
       return `contact:${run.accountId}@${new Date(Math.floor(Date.parse(run.eventTime) / CONTACT_BUCKET_MS) * CONTACT_BUCKET_MS).toISOString()}`;
@@ -53,7 +58,7 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
 
 const CONTACT_BUCKET_MS = 2 * 60_000;
 
-/** An account event targets only its account; absent means the whole organization. */
+/** An account event targets only its account; absent means the whole organization, unless the plan has a joinedSearch. */
 function targetedAccounts(run: RunInput): readonly string[] | undefined {
   if (run.trigger === 'manual') return run.accountIds;
   if (run.trigger === 'schedule' || run.trigger === 'deploy') return undefined;
@@ -94,6 +99,7 @@ function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan
     trigger: run.trigger,
     dryRun: (run.trigger === 'manual' && run.dryRun) || config.mode === 'audit',
     ...(accountIds && { accountIds }),
+    ...('joinedSearch' in run && { joinedSearch: run.joinedSearch }),
     claimKey,
   };
 }

@@ -404,7 +404,7 @@ describe('report', () => {
 });
 
 describe('report of a refused input', () => {
-  const MESSAGE = 'detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event 3b8f1c2d, where the account id was expected';
+  const MESSAGE = 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED';
   const refusal = { message: MESSAGE, source: 'aws.organizations', detailType: 'AWS Service Event via CloudTrail', eventId: '3b8f1c2d', eventName: 'AccountJoinedOrganization' };
   const refused: RunPlan = { status: 'REFUSED', runId: 'joined-1', trigger: 'account-joined', dryRun: false, claimKey: 'none', refusal };
   const BUCKET = 'alternate-contacts-reports-333333333333';
@@ -476,7 +476,7 @@ describe('report of a refused input', () => {
     expect(stored('report.csv').trim().split('\r\n')).toHaveLength(1);
     const html = stored('report.html');
     expect(html.indexOf('Input refused')).toBeLessThan(html.indexOf('Per type'));
-    expect(html).toContain('detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event 3b8f1c2d');
+    expect(html).toContain(MESSAGE);
   });
 
   it('counts the run as REFUSED by its trigger, and the refusal in RefusedInputs, with no account metric', async () => {
