@@ -92,7 +92,7 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
  */
 async function joinedAccounts(search: JoinedAccountSearch, managementId: string): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
   const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(), search, managementId);
-  logger.warn('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
+  logger.info('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
   return { accounts: found, warning: joinedSearchWarning(search, found, beyondLimit) };
 }
 
