@@ -37,10 +37,10 @@ export const REFUSAL_OUTCOME = 'No account was read or written. The execution fa
  * accounts whose Organizations JoinedTimestamp lies between `from` and `to` instead (tasks/shared/events/account-joined.ts).
  */
 export interface JoinedAccountSearch {
-  /** CloudTrail's eventID: the run's claim, the same on every delivery of the event. */
-  readonly eventId: string;
+  /** CloudTrail's eventID (else the EventBridge id), where it is a plain id: the warning names the event by it. */
+  readonly eventId?: string;
   readonly joinedMethod: string;
-  /** The event's `joinedTime`, which AWS documents. */
+  /** The event's `joinedTime`, which AWS documents: the run's claim (resolve-targets). */
   readonly joinedTime: string;
   /** The window around joinedTime, inclusive, ISO 8601. */
   readonly from: string;

@@ -14,11 +14,11 @@ import { calls, EXAMPLE_CONFIG, REFERENCE_EVENTS, startHarness } from './harness
 
 const referenceEvent = (file: string) => JSON.parse(readFileSync(join(REFERENCE_EVENTS, file), 'utf8')) as Record<string, unknown>;
 const createAccountResult = referenceEvent('orgs-create-account-result-succeeded.json');
-/** Without the account id, the run would search the organization: an event without CloudTrail's eventID is no record to trust. */
-const joinedWithoutIdOrEventId = (() => {
-  const event = referenceEvent('orgs-account-joined-organization.json') as { detail: Record<string, unknown> & { serviceEventDetails: Record<string, unknown> } };
+/** Without its account id, a joined event still needs the fields AWS documents: here joinedMethod is gone too. */
+const joinedWithoutIdOrMethod = (() => {
+  const event = referenceEvent('orgs-account-joined-organization.json') as { detail: { serviceEventDetails: Record<string, unknown> } };
   delete event.detail.serviceEventDetails['accountId'];
-  delete event.detail['eventID'];
+  delete event.detail.serviceEventDetails['joinedMethod'];
   return event;
 })();
 const scheduled = referenceEvent('scheduled-nightly.json');
@@ -64,18 +64,18 @@ describe('malformed inputs through the real state machine', () => {
     expect(JSON.stringify(enforcer.simulator!.state.accounts.map((account) => account.contacts))).toBe(contactsBefore);
   });
 
-  it('reports an AccountJoinedOrganization without its account id or eventID in SNS, the report files, the run table and the Runs metric, then fails the run', async () => {
+  it('reports an AccountJoinedOrganization without its account id or joinedMethod in SNS, the report files, the run table and the Runs metric, then fails the run', async () => {
     const s3Before = { put: calls(enforcer, 's3:PutObject'), copy: calls(enforcer, 's3:CopyObject') };
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
 
-    const execution = await enforcer.run(joinedWithoutIdOrEventId, 'joined-without-id').finally(() => {
+    const execution = await enforcer.run(joinedWithoutIdOrMethod, 'joined-without-id').finally(() => {
       process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
       vi.restoreAllMocks();
     });
 
-    const missing = 'detail.eventID: must be a string';
+    const missing = 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED';
     expect(execution).toMatchObject({ status: 'FAILED', error: { name: 'MalformedInputError', message: expect.stringContaining(missing) } });
     expect(enforcer.simulator!.state.published.at(-1)).toMatchObject({
       subject: 'Alternate contacts: input refused, trigger account-joined [joined-without-id]',

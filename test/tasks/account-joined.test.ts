@@ -54,12 +54,27 @@ describe('AccountJoinedOrganization without the account id at its assumed path',
     expect(JSON.stringify(run)).not.toContain('value-');
   });
 
+  it('names the event by CloudTrail\'s eventID, else by its EventBridge id, and by neither when they are no plain ids', () => {
+    const event = withoutId();
+    const eventIdOf = (input: unknown) => {
+      const run = organizationsAccountJoined.parse(input);
+      return 'joinedSearch' in run ? run.joinedSearch.eventId : 'not a search';
+    };
+
+    expect(eventIdOf(event)).toBe(event.detail.eventID);
+    delete event.detail.eventID;
+    expect(eventIdOf(event)).toBe(event.id);
+    event.id = 'forged\nWarning: all is well';
+    expect(eventIdOf(event)).toBeUndefined();
+  });
+
   it.each([
-    ['detail.eventID', (event: Record<string, any>) => delete event.detail.eventID, 'detail.eventID: must be a string'],
-    ['detail.eventSource', (event: Record<string, any>) => (event.detail.eventSource = 'account.amazonaws.com'), 'detail.eventSource: must be organizations.amazonaws.com'],
-    ['detail.eventType', (event: Record<string, any>) => (event.detail.eventType = 'AwsApiCall'), 'detail.eventType: must be AwsServiceEvent'],
-    ['joinedTime', (event: Record<string, any>) => delete event.detail.serviceEventDetails.joinedTime, 'detail.serviceEventDetails.joinedTime: must be an ISO 8601 time'],
-  ])('still refuses it when %s is missing or wrong, naming the field and the rule', (_field, breakIt, message) => {
+    ['joinedTime is missing', (event: Record<string, any>) => delete event.detail.serviceEventDetails.joinedTime, 'detail.serviceEventDetails.joinedTime: must be an ISO 8601 time'],
+    ['joinedTime is no time', (event: Record<string, any>) => (event.detail.serviceEventDetails.joinedTime = 'yesterday'), 'detail.serviceEventDetails.joinedTime: must be an ISO 8601 time'],
+    ['joinedMethod is missing', (event: Record<string, any>) => delete event.detail.serviceEventDetails.joinedMethod, 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED'],
+    ['detail-type is another', (event: Record<string, any>) => (event['detail-type'] = 'AWS API Call via CloudTrail'), 'detail-type: must be AWS Service Event via CloudTrail'],
+    ['the account id is there but null', (event: Record<string, any>) => (event.detail.serviceEventDetails.accountId = null), 'detail.serviceEventDetails.accountId: must be a 12-digit account id'],
+  ])('still refuses it when %s, naming the field and the rule', (_case, breakIt, message) => {
     const event = withoutId();
     breakIt(event);
 

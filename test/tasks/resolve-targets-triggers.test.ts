@@ -120,7 +120,7 @@ describe('resolve-targets for the account and contact triggers', () => {
       return event;
     };
 
-    it('runs on the accounts that joined within 15 minutes of joinedTime, claimed by its CloudTrail eventID, never by an account', async () => {
+    it('runs on the accounts that joined within 15 minutes of joinedTime, claimed by that moment, never by an account', async () => {
       const event = withoutId();
 
       const plan = await resolve(event);
@@ -138,7 +138,7 @@ describe('resolve-targets for the account and contact triggers', () => {
           to: '2026-11-21T14:22:40.000Z',
           detailKeys: ['joinedMethod', 'joinedTime'],
         },
-        claimKey: `joined:${event.detail.eventID}`,
+        claimKey: 'joined:2026-11-21T14:07:40.000Z',
       });
       expect(organizations).not.toHaveReceivedCommand(ListParentsCommand);
     });
@@ -153,22 +153,26 @@ describe('resolve-targets for the account and contact triggers', () => {
       expect(plan.joinedSearch?.detailKeys).toEqual(['joinedMethod', 'joinedTime', 'account']);
     });
 
-    it('makes a second delivery of the same event a duplicate, and another event its own run', async () => {
+    it('makes a second delivery a duplicate, as it is the event of an account joined in the same second, in any offset', async () => {
       await resolve(withoutId(), 'first');
-      const other = withoutId();
-      other.detail.eventID = '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f';
+      const sameSecond = withoutId();
+      sameSecond.detail.eventID = '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f';
+      sameSecond.detail.serviceEventDetails.joinedTime = '2026-11-21T16:07:40+02:00';
+      const later = withoutId();
+      later.detail.serviceEventDetails.joinedTime = '2026-11-21T14:07:41Z';
 
       expect(await resolve(withoutId(), 'again')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run first' });
-      expect(await resolve(other, 'other')).toMatchObject({ status: 'RUN', claimKey: `joined:${other.detail.eventID}` });
+      expect(await resolve(sameSecond, 'same-second')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run first' });
+      expect(await resolve(later, 'later')).toMatchObject({ status: 'RUN', claimKey: 'joined:2026-11-21T14:07:41.000Z' });
     });
 
-    it('refuses one that is no Organizations service event record, and claims nothing', async () => {
+    it('refuses one without a field AWS documents, and claims nothing', async () => {
       const event = withoutId();
-      event.detail.eventType = 'AwsApiCall';
+      delete event.detail.serviceEventDetails.joinedMethod;
 
       const plan = await resolve(event);
 
-      expect(plan).toMatchObject({ status: 'REFUSED', trigger: 'account-joined', refusal: { message: 'detail.eventType: must be AwsServiceEvent', eventName: 'AccountJoinedOrganization' } });
+      expect(plan).toMatchObject({ status: 'REFUSED', trigger: 'account-joined', refusal: { message: 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED', eventName: 'AccountJoinedOrganization' } });
       expect(items.size).toBe(0);
     });
   });

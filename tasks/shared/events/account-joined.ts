@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accountIdSchema } from '../contacts.ts';
 import { MalformedInputError } from '../errors.ts';
 import type { JoinedAccountSearch, RunWarning } from '../model.ts';
-import { type EventParser, parseEvent, parseWith } from './envelope.ts';
+import { type EventParser, parseEvent } from './envelope.ts';
 import { serviceEvent } from './new-account.ts';
 
 /**
@@ -24,17 +24,6 @@ const accountJoined = serviceEvent('aws.organizations', 'AccountJoinedOrganizati
 export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
 
 /**
- * An event the run will search the organization for must prove more than the parser needs when the id is there:
- * CloudTrail's own fields of an Organizations service event, each always present in a CloudTrail record. eventID
- * claims the run. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
- */
-const cloudTrailServiceRecord = z.looseObject({
-  eventSource: z.literal('organizations.amazonaws.com', { error: 'must be organizations.amazonaws.com' }),
-  eventType: z.literal('AwsServiceEvent', { error: 'must be AwsServiceEvent' }),
-  eventID: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
-});
-
-/**
  * The window around joinedTime in which an account's JoinedTimestamp counts as this event's. Both name the moment the
  * account became a member, so they should agree to the second; the margin covers what is not documented: whether
  * either one records the start or the end of an account creation, which takes minutes. A wider window costs only a
@@ -45,9 +34,11 @@ export const JOINED_WINDOW_MS = 15 * 60_000;
 /** At most this many accounts, closest to joinedTime first: a burst of account vending makes one event no full run. */
 export const MAX_JOINED_ACCOUNTS = 10;
 
-// Only plain key names travel into the report, and only a few: they come from the input.
+// Only plain names travel into the report, and only a few: they come from the input, and a line break in one could
+// forge a line of the report's text.
 const MAX_DETAIL_KEYS = 20;
 const plainKeys = (details: object) => Object.keys(details).filter((key) => /^\w{1,64}$/.test(key)).slice(0, MAX_DETAIL_KEYS);
+const plainId = (value: unknown) => (typeof value === 'string' && /^[\w-]{1,128}$/.test(value) ? value : undefined);
 
 const isoAt = (ms: number) => new Date(ms).toISOString();
 
@@ -59,10 +50,12 @@ export const organizationsAccountJoined: EventParser = {
     const event = parseEvent(accountJoined, input);
     const { accountId, joinedMethod, joinedTime } = event.detail.serviceEventDetails;
     if (accountId === undefined) {
-      const { eventID } = parseWith(cloudTrailServiceRecord, event.detail, ['detail']);
       const joinedAt = Date.parse(joinedTime);
+      // CloudTrail's eventID names the event where the operator looks it up; the EventBridge id when it has none.
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+      const eventId = plainId(event.detail['eventID']) ?? plainId(event.id);
       const joinedSearch: JoinedAccountSearch = {
-        eventId: eventID,
+        ...(eventId && { eventId }),
         joinedMethod,
         joinedTime,
         from: isoAt(joinedAt - JOINED_WINDOW_MS),
@@ -109,7 +102,7 @@ export function joinedSearchWarning(search: JoinedAccountSearch, found: readonly
   return {
     code: 'JoinedAccountIdMissing',
     message:
-      `AccountJoinedOrganization event ${search.eventId} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
+      `AccountJoinedOrganization event ${search.eventId ?? '(no id)'} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
       `its serviceEventDetails carries ${keys}. ${did} Please report the event's shape (its key names, not its values) so the enforcer can read the account id.`,
   };
 }
