@@ -128,7 +128,7 @@ const refusalLines = (refusal: Refusal) => [
 ];
 
 /** Each warning once, ahead of the counts, so a glance at the message sees it. */
-export const warningLines = (warnings: readonly RunWarning[] = []) => warnings.flatMap((warning) => [`Warning: ${warning.message}`, '']);
+const warningLines = (warnings: readonly RunWarning[] = []) => warnings.flatMap((warning) => [`Warning: ${warning.message}`, '']);
 
 /** The plain-text summary: a header, one block per type (SECURITY first), then the changes and the failures. */
 export function formatSummary(report: RunReport): string {
