@@ -27,11 +27,11 @@ export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
  * The window around joinedTime in which an account's JoinedTimestamp counts as this event's. Both name the moment the
  * account became a member, so they should agree to the second; the margin covers what is not documented: whether
  * either one records the start or the end of an account creation, which takes minutes. A wider window costs only a
- * few compliant accounts' reads, bounded by MAX_ACCOUNTS; a narrower one leaves the account to the nightly run.
+ * few compliant accounts' reads, bounded by MAX_JOINED_ACCOUNTS; a narrower one leaves the account to the nightly run.
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
  */
 export const JOINED_WINDOW_MS = 15 * 60_000;
-/** At most this many accounts, closest to joinedTime first: a burst of account vending makes one event no full run. */
+/** At most this many accounts, closest to joinedTime first: in a burst of account vending, no event becomes a large run. */
 export const MAX_JOINED_ACCOUNTS = 10;
 
 // Only plain names travel into the report, and only a few: they come from the input, and a line break in one could
