@@ -11,6 +11,18 @@ const shared = {
   hookTimeout: 60_000,
 };
 
+/** The unit and end-to-end files; test/isolation.test.ts runs its broken cases with these very settings. */
+export const UNIT_AND_E2E = {
+  ...shared,
+  name: 'unit-and-e2e',
+  include: ['test/**/*.test.ts'],
+  exclude: ['test/infra/**'],
+  // Files share their worker's packages, loaded once; each file loads the project's own modules afresh and first puts
+  // back whatever an earlier file in the worker left changed, even one that failed at import (test/fresh-modules.ts).
+  isolate: false,
+  setupFiles: [...shared.setupFiles, 'test/fresh-modules.ts'],
+};
+
 export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores, which on a 2-core machine runs every file in a single
@@ -29,18 +41,7 @@ export default defineConfig({
           isolate: false,
         },
       },
-      {
-        test: {
-          ...shared,
-          name: 'unit-and-e2e',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/infra/**'],
-          // Files share their worker's packages, loaded once; each file loads the project's own modules afresh and puts
-          // back what it changed in the process (test/fresh-modules.ts).
-          isolate: false,
-          setupFiles: [...shared.setupFiles, 'test/fresh-modules.ts'],
-        },
-      },
+      { test: UNIT_AND_E2E },
     ],
   },
 });

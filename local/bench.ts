@@ -12,6 +12,7 @@ import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
 import { costOfRun, type CostLine } from './bench-cost.ts';
 import { startLocalEnforcer } from './enforcer.ts';
 import { allStates, readDefinition } from './engine.ts';
+import { seededRandom } from './clock.ts';
 import { generatedOrganization, MANAGEMENT_ACCOUNT_ID } from './scenario.ts';
 import { sequentialLoop } from './sequential-loop.ts';
 
@@ -33,6 +34,12 @@ const { values } = parseArgs({
     'report-files': { type: 'boolean', default: true },
     json: { type: 'string' },
     config: { type: 'string', default: 'config/alternate-contacts.yaml' },
+    // This share of the successful Puts lose their response after the write landed (the connection drops): the SDK
+    // retries them, and the redundant Puts below count what that costs.
+    'lose-put-responses': { type: 'string', default: '0' },
+    // This share of PutContacts invocations lose their output after their Puts landed (Lambda.ServiceException): the
+    // state machine retries the task.
+    'lose-put-outputs': { type: 'string', default: '0' },
   },
   allowNegative: true,
 });
@@ -78,7 +85,12 @@ subscribe('http.client.request.start', (message) => {
   }
 });
 
+const losePutOutputs = Number(values['lose-put-outputs']);
+const loseOutput = seededRandom(Number(values.seed) + 2);
+let lostPutOutputs = 0;
+
 const enforcer = await startLocalEnforcer({
+  loseOutput: (state) => state === 'PutContacts' && loseOutput() < losePutOutputs && ++lostPutOutputs > 0,
   config,
   target: 'simulator',
   organization,
@@ -103,6 +115,16 @@ const enforcer = await startLocalEnforcer({
 const clock = enforcer.clock!;
 const started = clock.now();
 const simulator = enforcer.simulator!;
+const losePutResponses = Number(values['lose-put-responses']);
+let lostPutResponses = 0;
+if (losePutResponses > 0) {
+  const lose = seededRandom(Number(values.seed) + 1);
+  simulator.injectFaults(({ operation }) => {
+    if (operation !== PUT || lose() >= losePutResponses) return undefined;
+    lostPutResponses += 1;
+    return 'lose-response';
+  });
+}
 
 /** Runs `act`, measuring simulated time, wall time and this process's CPU time. */
 async function measured<T>(act: () => Promise<T>) {
@@ -183,7 +205,7 @@ ${warn(run, speedup)}Run
 Account API
   calls per account              ${(count(stats.calls, GET) / n).toFixed(2)} Get, ${(count(stats.calls, PUT) / n).toFixed(2)} Put (throttled ones included)
   throttled                      ${accountApiThrottled} of ${accountApiCalls} (${pct(accountApiThrottled, accountApiCalls)}): ${count(stats.throttled, GET)} Get, ${count(stats.throttled, PUT)} Put
-  redundant Puts                 ${count(stats.repeated, PUT)} (successful Puts repeating an earlier one); re-read Gets ${count(stats.repeated, GET)}
+  redundant Puts                 ${count(stats.repeated, PUT)} (successful Puts repeating an earlier one) under ${lostPutResponses} lost Put responses (--lose-put-responses ${losePutResponses}) and ${lostPutOutputs} lost PutContacts outputs (--lose-put-outputs ${losePutOutputs}); re-read Gets ${count(stats.repeated, GET)}
   Deletes                        ${count(stats.calls, DELETE)} (${count(stats.throttled, DELETE)} throttled, ${count(stats.repeated, DELETE)} repeated)
 Organizations
   ListTagsForResource            ${tagReads} calls (${count(stats.throttled, 'organizations:ListTagsForResource')} throttled); ListAccounts ran ${(((phases.ListAccounts?.last ?? started) - started) / 1000).toFixed(1)} s
@@ -223,6 +245,8 @@ if (values.json) {
     ratioToFloor: run.simulatedSeconds / floorSeconds,
     throttledPercent: (accountApiThrottled / Math.max(1, accountApiCalls)) * 100,
     redundantPuts: count(stats.repeated, PUT),
+    lostPutResponses,
+    lostPutOutputs,
     failed: report.accountsFailed,
     cpuSeconds: run.cpuSeconds,
     wallSeconds: run.wallSeconds,

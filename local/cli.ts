@@ -9,7 +9,7 @@ import { duplicateKeyIn } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
 import { saveReportFiles } from './report-files.ts';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
-import { applyEvent, loadState, saveState, type SimState } from './simulator/index.ts';
+import { applyEvent, savedOrganization, type SimState } from './simulator/index.ts';
 
 const HELP = `Run a whole reconciliation on this machine: the real state machine definition in a local engine, the real
 tasks, and a simulated organization (or your AWS organization with --target aws).
@@ -18,7 +18,7 @@ Usage: npm start -- [options]
 
   --config FILE           configuration file (default: config/alternate-contacts.yaml)
   --accounts N            a generated organization of N accounts instead of the built-in 40
-  --event FILE            start with an EventBridge event, e.g. ../shared/reference/events/*.json
+  --event FILE            start with an EventBridge event, e.g. events/*.json (events/README.md)
   --input JSON            start with console input: '{}', '{"accountIds":["222222222222"]}', '{"dryRun":true}'
   --dry-run               read and compare, write nothing
   --report-json FILE      also write the report as JSON (shape: README, "Report JSON")
@@ -217,9 +217,8 @@ function effectiveConfig(config: EnforcerConfig, options: Options): EnforcerConf
   return readOnly ? { ...config, mode: 'audit' } : config;
 }
 
-function organizationFor(options: Options, config: EnforcerConfig, stateFile: string): SimState {
-  if (existsSync(stateFile)) return loadState(stateFile);
-  return options.accounts ? generatedOrganization(config, options.accounts, 1) : defaultOrganization(config);
+function organizationFor(options: Options, config: EnforcerConfig, saved: ReturnType<typeof savedOrganization>): SimState {
+  return saved.load() ?? (options.accounts ? generatedOrganization(config, options.accounts, 1) : defaultOrganization(config));
 }
 
 /** An event reports something done (a move, a join, a hand edit): the simulated organization is made to match first. */
@@ -251,7 +250,8 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const stateDir = resolve(io.cwd, '.local-state', options.target === 'aws' ? 'aws' : scenario);
   if (options.reset) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const stateFile = join(stateDir, 'organization.json');
+  // Each contact write is journalled as it lands, so a run killed halfway leaves what AWS would (journal.ts).
+  const saved = savedOrganization(join(stateDir, 'organization.json'));
 
   let accountCount = 0;
   const onRecorded = progress(io, () => accountCount);
@@ -261,10 +261,12 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
   const enforcer = await startLocalEnforcer({
     config,
     target: options.target,
-    organization: options.target === 'simulator' ? withEventApplied(organizationFor(options, config, stateFile), input, options) : undefined,
+    organization: options.target === 'simulator' ? withEventApplied(organizationFor(options, config, saved), input, options) : undefined,
+    onContactWrite: (account) => saved.recordWrite(account),
     enforcerAccountId: options.topology === 'delegated' ? SECURITY_ACCOUNT_ID : MANAGEMENT_ACCOUNT_ID,
     managementRoleArn: options.managementRoleArn,
     dynamoPath: join(stateDir, 'dynamodb'),
+    executionsPath: join(stateDir, 'executions'),
     speedup: options.speedup,
     quotaScale: options.quotaScale,
     latencyMs: options.latency,
@@ -296,7 +298,7 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
     if (options.reportJson) writeFileSync(resolve(io.cwd, options.reportJson), `${JSON.stringify(output, null, 2)}\n`);
     return EXIT.finished;
   } finally {
-    if (enforcer.simulator) saveState(stateFile, enforcer.simulator.state);
+    if (enforcer.simulator) saved.save(enforcer.simulator.state);
     await enforcer.close();
   }
 }

@@ -1,13 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnforcerConfig } from '#shared/config';
 import { ENV } from '#shared/env';
+import { executionEnded, type ExecutionEndedEvent } from '#shared/execution-ended';
 import { startDynamo, TABLES } from './dynamodb.ts';
 import { installClock, installedClock, uninstallClock } from './clock.ts';
-import { createEngine, type EngineOptions, type TaskCall } from './engine.ts';
-import { credentialsFor, type SimState, type Simulator, startSimulator } from './simulator/index.ts';
+import { createEngine, type EngineOptions, type Execution, type TaskCall } from './engine.ts';
+import { credentialsFor, type SimState, type Simulator, type SimulatorOptions, startSimulator } from './simulator/index.ts';
 
 /** The simulated bucket the Report task writes to, as the stack's report bucket in AWS. */
 export const LOCAL_REPORT_BUCKET = 'alternate-contacts-reports-local';
@@ -26,6 +27,11 @@ export interface LocalEnforcerOptions {
   /** Folder for DynamoDB's files, so idempotency records and results survive between runs; in memory when absent. */
   readonly dynamoPath?: string;
   /**
+   * Folder where each running execution leaves a note with its process id. A note whose process is gone is a run that
+   * died (killed, crashed): at start, its claims are released as on AWS (see runsEndedWithoutSuccess).
+   */
+  readonly executionsPath?: string;
+  /**
    * Simulator target: simulated time runs this many times faster than the wall clock, for everything that waits
    * (local/clock.ts). Ignored for the AWS target, whose quotas and signatures live in real time. @default 1
    */
@@ -35,12 +41,16 @@ export interface LocalEnforcerOptions {
   readonly quotaScale?: number;
   /** Simulator target: the delay before each AWS answer, in simulated ms. */
   readonly latencyMs?: number;
+  /** Simulator target: called as each contact write lands, before it is answered. */
+  readonly onContactWrite?: SimulatorOptions['onContactWrite'];
   /** AWS target, delegated administrator: the management account's role for the standalone branch. */
   readonly managementRoleArn?: string;
   /** Powertools log level for the tasks. @default WARN */
   readonly logLevel?: string;
   readonly onTask?: (call: TaskCall) => void;
   readonly onTransition?: EngineOptions['onTransition'];
+  readonly definition?: EngineOptions['definition'];
+  readonly loseOutput?: EngineOptions['loseOutput'];
 }
 
 /**
@@ -60,7 +70,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   if (options.target === 'simulator') {
     if (!options.organization || !options.enforcerAccountId) throw new Error('the simulator target needs an organization and an enforcer account');
     installClock(options.speedup ?? 1, options.seed ?? 1);
-    simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs });
+    simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs, onContactWrite: options.onContactWrite });
     enforcerAccountId = options.enforcerAccountId;
     managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
     simulator.state.buckets = { ...simulator.state.buckets, [LOCAL_REPORT_BUCKET]: enforcerAccountId };
@@ -105,22 +115,75 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   // The identities the put task writes as: their own CloudTrail events start no run (tasks/resolve-targets.ts).
   setEnv({ [ENV.WRITER_ARNS]: [writerArn, managementRoleArn].join(',') });
 
-  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition });
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition, loseOutput: options.loseOutput });
+  const releaseClaims = (await import('../tasks/release-claim.ts')).handler;
+  const executions = runNotes(options.executionsPath);
+  const executionArn = (name: string) => `arn:aws:states:us-east-1:${enforcerAccountId}:execution:alternate-contacts-enforcer:${name}`;
+  /**
+   * On AWS, an execution that fails, times out or is aborted sends its status change to EventBridge, and the stack's
+   * rule hands it to release-claim (infra/constructs/claim-release.ts). Here the runner delivers the same event.
+   */
+  const endedWithoutSuccess = (name: string, status: ExecutionEndedEvent['detail']['status']) =>
+    releaseClaims(executionEnded(executionArn(name), status), { functionName: 'alternate-contacts-release-claim', awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => 60_000 } as never);
+  for (const dead of executions.dead()) {
+    await endedWithoutSuccess(dead, 'ABORTED');
+    executions.forget(dead);
+  }
+
   let runs = 0;
+  /** Starts one execution, named as the console would name it; abort() stops it as StopExecution would. */
+  const start = (input: unknown, executionName = `local-${Date.now()}-${++runs}`) => {
+    executions.note(executionName);
+    const started = engine.start(input, executionName);
+    const result = started.result.then(async (execution: Execution) => {
+      if (execution.status !== 'SUCCEEDED') await endedWithoutSuccess(executionName, execution.status);
+      executions.forget(executionName);
+      return execution;
+    });
+    return { result, abort: started.abort };
+  };
   return {
     engine,
     simulator,
     /** The simulated clock everything waits on (simulator target only). */
     clock: installedClock(),
     enforcerAccountId,
-    /** Starts one execution, named as the console would name it. */
-    run: (input: unknown, executionName = `local-${Date.now()}-${++runs}`) => engine.execute(input, executionName),
+    start,
+    run: (input: unknown, executionName?: string) => start(input, executionName).result,
     forgetHistory: () => dynamo.reset(),
+    /** The local DynamoDB's wire layer: a test makes requests fail or lose their responses there. */
+    dynamo,
     async close() {
       await simulator?.close();
       await dynamo.close();
       if (simulator) uninstallClock();
     },
+  };
+}
+
+/** One note per running execution, holding the process id that runs it; none kept without a folder. */
+function runNotes(folder: string | undefined) {
+  if (folder) mkdirSync(folder, { recursive: true });
+  const file = (name: string) => join(folder!, `${name}.json`);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  return {
+    note: (name: string) => folder && writeFileSync(file(name), JSON.stringify({ pid: process.pid })),
+    forget: (name: string) => folder && rmSync(file(name), { force: true }),
+    /** Executions whose process is gone. */
+    dead: (): string[] =>
+      folder
+        ? readdirSync(folder)
+            .filter((entry) => entry.endsWith('.json'))
+            .map((entry) => entry.slice(0, -'.json'.length))
+            .filter((name) => !alive((JSON.parse(readFileSync(file(name), 'utf8')) as { pid: number }).pid))
+        : [],
   };
 }
 

@@ -8,7 +8,7 @@ import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACE
  * for each account (resolveDesired with its OU path), so a scenario stays right when the configuration changes.
  */
 
-// The ids the sample events and the default configuration name (see /work/shared/reference/events/).
+// The ids the sample events and the default configuration name (see events/README.md).
 export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 export const ROOT_ID = 'r-ab12';
 export const MANAGEMENT_ACCOUNT_ID = '111111111111';

@@ -9,7 +9,7 @@ import { type AccountResult, coversWholeOrganization, type Refusal, type Report,
 import { postToSlack, publishToTopic } from '#shared/notify';
 import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS, WARNING_METRICS } from '#shared/metrics';
 import { logger } from '#shared/powertools';
-import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunReport } from '#shared/report';
+import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunRecords, type RunReport } from '#shared/report';
 import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
 import { storeReportFiles } from '#shared/report-store';
 import { releaseUnfinishedAccountRun } from '#shared/run-claim';
@@ -30,6 +30,60 @@ interface ReportInput {
   readonly mapError?: StateError;
   /** ListAccounts' MalformedInputError, caught (the state machine routes no other error here): an account id outside the organization. */
   readonly error?: StateError;
+  /** Each chunk's child output, in chunk order; absent when the Map failed or never ran. */
+  readonly outcomes?: readonly (ChunkOutcome | null)[];
+  /**
+   * Set by Report's Catch (state ReportWithoutBookkeeping): the run table or the claim table stayed unavailable
+   * through Report's retries. This pass reads what it can, and reports what it could not instead of failing.
+   */
+  readonly bookkeepingError?: StateError;
+}
+
+/**
+ * What one chunk's child execution returned: the results the run table would not take, or why the chunk did not
+ * load; a child that failed (timed out past its 5 minutes) stands as its Error and Cause.
+ */
+type ChunkOutcome = { readonly unrecorded: readonly AccountResult[] } | { readonly chunk: number; readonly loadError: StateError } | StateError;
+
+/** The chunk outputs (chunk n at index n), as the report's records take them. */
+function fromChunkOutcomes(outcomes: ReportInput['outcomes'] = []): Pick<RunRecords, 'unstored' | 'notLoaded'> {
+  const unstored = outcomes.flatMap((outcome) => (outcome && 'unrecorded' in outcome ? outcome.unrecorded : []));
+  const notLoaded = Object.fromEntries(
+    outcomes.flatMap((outcome, chunk) => {
+      if (outcome && 'loadError' in outcome) return [[outcome.chunk, outcome.loadError]];
+      return outcome && 'Error' in outcome ? [[chunk, outcome]] : [];
+    }),
+  );
+  return { unstored, notLoaded };
+}
+
+/**
+ * A read that fails throws RunTableError, which the state machine retries. In the last pass (ReportWithoutBookkeeping)
+ * the failure is noted instead, and the report is built from what could be read.
+ */
+async function readOrNote<T>(what: string, read: () => Promise<T[]>, lastPass: boolean, notes: string[]): Promise<T[] | undefined> {
+  if (!lastPass) return read();
+  try {
+    return await read();
+  } catch (error) {
+    notes.push(`could not read ${what}: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * A run for an account that failed, or was not active yet, must be done by its next event: its claim is released. In
+ * the last pass a claim table that still fails is noted (the claim then lapses with its lifetime) rather than thrown.
+ */
+async function releaseIfUnfinished(plan: RunPlan, unfinished: boolean, lastPass: boolean): Promise<string | undefined> {
+  if (!unfinished) return undefined;
+  try {
+    await releaseUnfinishedAccountRun(plan);
+    return undefined;
+  } catch (error) {
+    if (!lastPass) throw error;
+    return `could not release the claim ${plan.claimKey}, so its next event is skipped until the claim lapses: ${describeError(error)}`;
+  }
 }
 
 /** Why the input was refused, by ResolveTargets (in the plan) or by ListAccounts (caught); undefined for a run. */
@@ -121,16 +175,32 @@ const NO_WORK = { accountCount: 0, excludedCount: 0, chunks: [], maxConcurrency:
 export const handler = async (input: ReportInput, context: Context): Promise<Report> => {
   logger.addContext(context);
   const { plan, mapError } = input;
+  const lastPass = input.bookkeepingError !== undefined;
   const refusal = refusalIn(input);
   const work = input.work ?? { runId: plan.runId, ...NO_WORK };
-  const [chunks, results] = refusal ? [[], []] : await Promise.all([listChunks(plan.runId), listResults(plan.runId)]);
-  const records = { plan, work, chunks, results, ...(mapError && { mapError }), ...(refusal && { refusal }) };
-  const summary = buildReport(records);
+  const notes: string[] = [];
+  // A refused input reached no account: nothing waits in the run table.
+  const [chunks, results] = refusal
+    ? [[], []]
+    : await Promise.all([readOrNote('the plan', () => listChunks(plan.runId), lastPass, notes), readOrNote('the results', () => listResults(plan.runId), lastPass, notes)]);
+  const records: RunRecords = {
+    plan,
+    work,
+    chunks: chunks ?? [],
+    results: results ?? [],
+    ...fromChunkOutcomes(input.outcomes),
+    ...(mapError && { mapError }),
+    ...(refusal && { refusal }),
+    ...(results === undefined && { resultsUnread: notes.at(-1) }),
+    bookkeepingErrors: notes,
+  };
+  const built = buildReport(records);
   const compliance = complianceReport(plan, work, everyResult(records), refusal);
 
-  // A run for an account that failed, or was not active yet, must be done by its next event: its claim is released.
   // A refused input reached no account: there is nothing for a next event to finish.
-  if (!refusal && (summary.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0)) await releaseUnfinishedAccountRun(plan);
+  const unfinished = !refusal && (built.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0);
+  const releaseNote = await releaseIfUnfinished(plan, unfinished, lastPass);
+  const summary = releaseNote ? { ...built, bookkeepingErrors: [...(built.bookkeepingErrors ?? []), releaseNote] } : built;
   const files = await storeFiles(compliance, plan);
 
   // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.

@@ -135,8 +135,14 @@ async function resolve(input: unknown, executionName: string, context: Context):
   const run = parseRunInput(input);
   const reason = skipReason(run);
   const plan = planOf(run, executionName, reason ? 'none' : await claimKeyOf(run, executionName));
-  return reason ? skipped(plan, reason) : claim(plan, context);
+  return reason ? skipped(plan, reason) : claim(claimedApartIfPreview(plan), context);
 }
+
+/**
+ * A run that writes nothing (a dry run, audit mode) never takes the claim a writing run needs: it claims its own key,
+ * so a preview of an event followed by the same event for real (or audit mode switched to enforce) still writes.
+ */
+const claimedApartIfPreview = (plan: RunPlan): RunPlan => (plan.dryRun ? { ...plan, claimKey: `preview:${plan.claimKey}` } : plan);
 
 export const handler = async ({ input, executionName }: { input: unknown; executionName: string }, context: Context): Promise<RunPlan> => {
   logger.addContext(context);

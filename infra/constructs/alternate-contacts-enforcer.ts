@@ -24,24 +24,21 @@ import { IDEMPOTENCY_TABLE, RUN_TABLE } from '#shared/tables';
 import { NAMES } from '../names.ts';
 import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownAccountArn, writeStatements } from './alternate-contact-access.ts';
+import { ClaimRelease } from './claim-release.ts';
 import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
 import { EnforcerTriggers } from './enforcer-triggers.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
 import { OrganizationsRead } from './organizations-read.ts';
 import { RunReporting } from './run-reporting.ts';
-import { functionArnSubstitution, pascalCase, TASKS, type TaskName } from '../tasks.ts';
+import { functionArnSubstitution, pascalCase, TASK_TIMEOUT_SECONDS, TASKS, type TaskName } from '../tasks.ts';
 
 /** The state machine that deploys is the file the tests execute. */
 export const ASL_FILE = fileURLToPath(new URL('../../statemachine/enforcer.asl.json', import.meta.url));
 
 
 
-// The two tasks that see the whole organization at once. At 10,000 accounts list-accounts pages through
-// Organizations (a few requests a second) and report reads every result back; the rest handle one account or chunk.
-const SIZING: Partial<Record<TaskName, { timeout: Duration; memorySize: number }>> = {
-  'list-accounts': { timeout: Duration.minutes(15), memorySize: 1024 },
-  report: { timeout: Duration.minutes(5), memorySize: 1024 },
-};
+// The two tasks that see the whole organization at once (their timeouts: TASK_TIMEOUT_SECONDS).
+const MEMORY_SIZE: Partial<Record<TaskName, number>> = { 'list-accounts': 1024, report: 1024 };
 
 
 export interface AlternateContactsEnforcerProps {
@@ -91,6 +88,8 @@ export class AlternateContactsEnforcer extends Construct {
   public readonly triggerDeadLetterQueue: DeadLetterQueue;
   public readonly rules: readonly Rule[];
   public readonly schedule: Schedule;
+  /** Releases the claim of a run that failed, timed out or was aborted. */
+  public readonly claimRelease: ClaimRelease;
   /** Joined and moved accounts, hand edits, and the deploy-time run. */
   public readonly triggers: EnforcerTriggers;
   /** The roles the put task writes contacts as (the management role too, delegated): their events start no run. */
@@ -167,6 +166,12 @@ export class AlternateContactsEnforcer extends Construct {
         deadLetterQueue: this.triggerDeadLetterQueue.queue,
         ...TARGET_RETRY,
       }),
+    });
+
+    this.claimRelease = new ClaimRelease(this, 'ClaimRelease', {
+      stateMachine: this.stateMachine,
+      releaseClaim: this.functions['release-claim'].lambda,
+      deadLetterQueue: this.triggerDeadLetterQueue.queue,
     });
 
     this.writerRoleArns = [this.functions['put-contacts'].role.roleArn, ...(props.managementAccountRoleArn ? [props.managementAccountRoleArn] : [])];
@@ -247,7 +252,14 @@ export class AlternateContactsEnforcer extends Construct {
       : {};
     const entries = TASKS.map((task) => [
       task,
-      new EnforcerFunction(this, pascalCase(task), { task, configFile, roleName: fixedRoleNames[task], logRetention: props.logRetention, ...SIZING[task] }),
+      new EnforcerFunction(this, pascalCase(task), {
+        task,
+        configFile,
+        roleName: fixedRoleNames[task],
+        logRetention: props.logRetention,
+        timeout: Duration.seconds(TASK_TIMEOUT_SECONDS[task]),
+        memorySize: MEMORY_SIZE[task],
+      }),
     ]);
     return Object.fromEntries(entries) as Record<TaskName, EnforcerFunction>;
   }

@@ -6,7 +6,7 @@ import { HOME_REGION } from '../../infra/names.ts';
 import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
-import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
+import { type CheckResult, describeError, fail, pass, resultOfError, skipped, warn } from './result.ts';
 import { scpCheck } from './scp-check.ts';
 
 export type { CheckResult, CheckStatus } from './result.ts';
@@ -178,8 +178,8 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
     try {
       results.push(await check());
     } catch (error) {
-      // A check that cannot be made is never a PASS: denied, unsupported or unreachable, it says why.
-      results.push(skipped(id, `could not be made: ${describeError(error)}`));
+      // Never a PASS, and SKIPPED only when AWS says it cannot be told from here: a crash FAILs the check and the command.
+      results.push(resultOfError(id, error));
     }
   }
   facts.close();

@@ -5,7 +5,7 @@ import type { SimAccount, SimState } from './state.ts';
 
 /**
  * The CloudTrail events the simulated Account API emits for each contact write, shaped as EventBridge delivers them
- * (see /work/shared/reference/events/account-*.json): contact values hidden, `requestParameters.accountId` only in
+ * (see events/account-*.json): contact values hidden, `requestParameters.accountId` only in
  * organization context, the event in the caller's account. The enforcer's own writes show up here too, as on AWS.
  */
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';

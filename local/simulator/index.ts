@@ -26,8 +26,10 @@ import { TokenBucket } from './token-bucket.ts';
 export { applyEvent } from './cloudtrail.ts';
 export { credentialsFor } from './credentials.ts';
 export type { SimStats } from './stats.ts';
+export { SimError } from './service.ts';
 export { loadState, ouPaths, saveState, SIMULATOR_URL_PLACEHOLDER, type SimAccount, type SimState, type SimTrail } from './state.ts';
 export { trailArn } from './cloudtrail-trails.ts';
+export { savedOrganization } from './journal.ts';
 
 /** The signing names in the credential scope, as the SDK clients send them. */
 export type ServiceName = 'account' | 'organizations' | 'sts' | 'sns' | 'secretsmanager' | 'cloudformation' | 'cloudtrail' | 's3';
@@ -46,7 +48,23 @@ export interface SimulatorOptions {
    * @default Date.now, which a local run makes simulated time (local/clock.ts)
    */
   readonly clock?: () => number;
+  /** Called right after a contact write lands, before it is answered: `npm start` journals it (journal.ts). */
+  readonly onContactWrite?: (account: SimAccount) => void;
 }
+
+/** One Account API (or other) request as it arrives: the IAM action, the caller, the account acted on. */
+export interface SimRequest {
+  readonly operation: string;
+  readonly callerAccountId: string;
+  readonly target?: string;
+}
+
+/**
+ * What goes wrong with a request, at the wire: an AWS error answered instead of the call (`before`) or after it was
+ * carried out (`after`: a write landed, the caller hears an error), or the call carried out and its response lost
+ * (the connection drops), or the answer delayed by `delayMs` of simulated time (a slow call).
+ */
+export type SimFault = { readonly error: SimError; readonly when: 'before' | 'after' } | 'lose-response' | { readonly delayMs: number };
 
 export interface Simulator {
   /** e.g. http://127.0.0.1:40123: the `endpoint` for every SDK client; Slack webhooks live under `${url}/slack/`. */
@@ -61,12 +79,15 @@ export interface Simulator {
   /** Temporary credentials of a session of the role, as the role's Lambda function gets them from AWS. */
   roleSession(roleArn: string, sessionName: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   resetStats(): void;
+  /** Every request from now on passes `faults` first (after the quota); undefined lets every request through again. */
+  injectFaults(faults: ((request: SimRequest) => SimFault | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
 // Credential=AKID/20260101/us-east-1/sts/aws4_request
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([\w-]+)\/([\w-]+)\/aws4_request/;
 const SLACK_PATH = '/slack/';
+const CONTACT_WRITES = new Set(['account:PutAlternateContact', 'account:DeleteAlternateContact']);
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -87,6 +108,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   /** The CloudTrail events of contact writes, oldest first; in memory only. */
   const events: object[] = [];
   let url = '';
+  let faultOf: ((request: SimRequest) => SimFault | undefined) | undefined;
 
   // An index rebuilt whenever the account list changes length, so lookups stay O(1) at 10,000 accounts.
   let indexed: { list: SimAccount[]; length: number; byId: Map<string, SimAccount> } | undefined;
@@ -169,8 +191,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         throw new SimError('TooManyRequestsException', 'Rate exceeded', service.protocol === 'restJson1' ? 429 : 400);
       }
       recorder.served(operation);
+      const fault = faultOf?.({ operation, callerAccountId: caller.accountId, target });
+      if (typeof fault === 'object' && 'delayMs' in fault) await sleep(fault.delayMs);
+      if (typeof fault === 'object' && 'when' in fault && fault.when === 'before') throw fault.error;
       const output = service.handle(op, call);
       recorder.succeeded(operation, `${caller.accountId} ${target ?? ''} ${body}`);
+      const written = CONTACT_WRITES.has(operation) && target ? account(target) : undefined;
+      if (written) options.onContactWrite?.(written);
+      if (fault === 'lose-response') {
+        response.destroy();
+        return;
+      }
+      if (typeof fault === 'object' && 'error' in fault) throw fault.error;
       writeOutput(service.protocol, response, op, output, requestId);
     } catch (error) {
       const failure = error instanceof SimError ? error : new SimError('InternalServerException', 'The simulator failed on this request.', 500);
@@ -221,6 +253,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return sim.startSession(accountId, `arn:aws:sts::${accountId}:assumed-role/${resource.split('/').at(-1)}/${sessionName}`);
     },
     resetStats: () => recorder.reset(),
+    injectFaults: (faults) => {
+      faultOf = faults;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

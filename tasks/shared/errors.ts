@@ -23,6 +23,16 @@ export class AccountNotReadyError extends namedError('AccountNotReadyError', tru
 /** A transient AWS-side failure (InternalServerException, 5xx). */
 export class TransientError extends namedError('TransientError', true) {}
 
+/**
+ * The run table (plan chunks, account results, the report) could not be read or written after the SDK's own retries:
+ * throttled, unavailable, or the connection lost. The state machine retries it, then degrades: the account or the
+ * report is still delivered, with this error as the reason.
+ */
+export class RunTableError extends namedError('RunTableError', true) {}
+
+/** The claim table (Powertools idempotency) could not be read or written after the SDK's own retries. */
+export class ClaimTableError extends namedError('ClaimTableError', true) {}
+
 /** AccessDenied that waiting will not fix: a missing permission, trusted access off, or a wrong context. */
 export class AccessDeniedError extends namedError('AccessDeniedError', false) {}
 

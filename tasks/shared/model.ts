@@ -229,6 +229,11 @@ export interface Report {
   readonly skippedAccounts: readonly SkippedAccount[];
   /** Entries left out of the lists to keep the report under the state payload limit; changes and failures are all in the run table. */
   readonly omitted: { readonly changes: number; readonly failures: number; readonly skippedAccounts: number };
+  /**
+   * What the run could not read or write in its own tables (the run table, the claim table) even after retries, and
+   * why; absent when nothing was lost. The report is then built from what could be read.
+   */
+  readonly bookkeepingErrors?: readonly string[];
   /** Where the run's report files are (report.json, report.csv, report.html), or why they are not there. */
   readonly files?: ReportFilesOutcome;
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };

@@ -8,13 +8,21 @@ export type RunReport = Omit<Report, 'delivery'>;
 export interface RunRecords {
   readonly plan: RunPlan;
   readonly work: WorkList;
-  /** Every account planned, chunk by chunk. */
+  /** Every account planned, chunk by chunk (chunk n at index n); empty when the plan could not be read. */
   readonly chunks: readonly (readonly TargetAccount[])[];
   readonly results: readonly AccountResult[];
+  /** Results the run table would not take, carried in the chunks' output instead (ResultNotStored). */
+  readonly unstored?: readonly AccountResult[];
+  /** Chunks whose child could not load them (ChunkNotLoaded) or failed, by chunk number, with the error. */
+  readonly notLoaded?: Readonly<Record<number, StateError>>;
   /** Set when the Map itself failed: some chunks may have recorded nothing. */
   readonly mapError?: StateError;
   /** Set when the input was refused: no account was reached. */
   readonly refusal?: Refusal;
+  /** Why the stored results could not be read, when they could not. */
+  readonly resultsUnread?: string;
+  /** What the run could not read or write in its own tables, even after retries, and why: the report says so. */
+  readonly bookkeepingErrors?: readonly string[];
 }
 
 // The report travels as state output (256 KiB at most); the run table keeps every entry.
@@ -29,21 +37,41 @@ const COUNTER: Record<Action, keyof TypeCounts> = {
   FAILED: 'failed',
 };
 
-/** An account planned but without a result: its child execution died before recording it. */
-function unrecorded(plan: RunPlan, account: TargetAccount, mapError: StateError | undefined): AccountResult {
-  const why = mapError ? failureReason(mapError) : 'its chunk ended before the account was recorded';
+/** Why an account planned in `chunk` has no result. */
+function missingReason({ notLoaded, mapError, resultsUnread }: RunRecords, chunk: number): string {
+  const loadError = notLoaded?.[chunk];
+  if (loadError) return `its chunk's execution could not finish it: ${failureReason(loadError)}`;
+  if (mapError) return failureReason(mapError);
+  if (resultsUnread) return `its result could not be read: ${resultsUnread}`;
+  return 'its chunk ended before the account was recorded';
+}
+
+/** An account planned but without a result: FAILED, with why. */
+function unrecorded(plan: RunPlan, account: TargetAccount, why: string): AccountResult {
   return accountResult({ runId: plan.runId, dryRun: plan.dryRun, account, error: { Error: 'NoResult', Cause: `no result recorded: ${why}` } });
 }
 
-/** Every account planned, each with its result: accounts whose chunk recorded nothing are FAILED with the reason. */
-export function everyResult({ plan, chunks, results, mapError }: RunRecords): AccountResult[] {
-  const recorded = new Set(results.map((result) => result.accountId));
-  return [...results, ...chunks.flat().filter((account) => !recorded.has(account.id)).map((account) => unrecorded(plan, account, mapError))];
+/**
+ * Every account planned, each with its result: a stored one, else one its chunk carried (not stored), else FAILED
+ * with the reason it has none.
+ */
+export function everyResult(records: RunRecords): AccountResult[] {
+  const { plan, chunks, results, unstored = [] } = records;
+  const all = new Map<string, AccountResult>();
+  for (const result of [...unstored, ...results]) all.set(result.accountId, result);
+  chunks.forEach((accounts, chunk) => {
+    for (const account of accounts) if (!all.has(account.id)) all.set(account.id, unrecorded(plan, account, missingReason(records, chunk)));
+  });
+  return [...all.values()];
 }
+
+/** Planned accounts the report cannot name, because the plan itself could not be read. */
+const unnamedAccounts = ({ chunks, work, refusal }: RunRecords, named: number) => (refusal || chunks.length > 0 ? 0 : Math.max(0, work.accountCount - named));
 
 export function buildReport(records: RunRecords): RunReport {
   const { plan, work, refusal } = records;
   const all = everyResult(records);
+  const unnamed = unnamedAccounts(records, all.length);
 
   const skippedAccounts = (work.skippedAccounts ?? []).slice(0, MAX_ENTRIES);
   const counts: Partial<Record<ContactType, TypeCounts>> = {};
@@ -71,8 +99,8 @@ export function buildReport(records: RunRecords): RunReport {
     dryRun: plan.dryRun,
     ...(refusal && { refusal }),
     ...(work.warnings && { warnings: work.warnings }),
-    accountsProcessed: all.length,
-    accountsFailed: all.filter((result) => result.status === 'FAILED').length,
+    accountsProcessed: all.length + unnamed,
+    accountsFailed: all.filter((result) => result.status === 'FAILED').length + unnamed,
     excluded: work.excludedCount,
     counts,
     changes: changes.slice(0, MAX_ENTRIES),
@@ -83,6 +111,9 @@ export function buildReport(records: RunRecords): RunReport {
       failures: Math.max(0, failures.length - MAX_ENTRIES),
       skippedAccounts: (work.skippedCount ?? skippedAccounts.length) - skippedAccounts.length,
     },
+    ...(records.bookkeepingErrors && records.bookkeepingErrors.length > 0 && {
+      bookkeepingErrors: [...records.bookkeepingErrors, ...(unnamed > 0 ? [`${unnamed} planned accounts cannot be named: each is counted FAILED`] : [])],
+    }),
   };
 }
 
@@ -151,6 +182,7 @@ export function formatSummary(report: RunReport): string {
     ...(report.refusal ? refusalLines(report.refusal) : []),
     ...warningLines(report.warnings),
     header,
+    ...(report.bookkeepingErrors ? ['', 'Run records NOT complete (the outcomes below are what could be read):', ...report.bookkeepingErrors.map((line) => `  ${line}`)] : []),
     ...blocks,
     ...(changes.length > 0 ? ['', 'Changes:', ...changes, ...more(report.omitted.changes, 'changes')] : []),
     ...(failures.length > 0 ? ['', 'Failures:', ...failures, ...more(report.omitted.failures, 'failures')] : []),

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV, requiredEnv } from './env.ts';
-import { TransientError } from './errors.ts';
+import { RunTableError } from './errors.ts';
 import type { AccountResult, Report, TargetAccount } from './model.ts';
 import { RUN_TABLE } from './tables.ts';
 
@@ -21,6 +21,20 @@ const REPORT_ITEM = 'REPORT';
 
 const chunkItem = (chunk: number) => `${CHUNK_PREFIX}${String(chunk).padStart(6, '0')}`;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Every run table request, with DynamoDB's error (after the SDK's own retries) turned into RunTableError: the state
+ * machine retries that name, and then records the account or delivers the report with it as the reason.
+ */
+async function onTable<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof RunTableError) throw error;
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    throw new RunTableError(`run table: ${what} failed: ${name}: ${message}`, { cause: error });
+  }
+}
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
 const { partitionKey, sortKey, timeToLive } = RUN_TABLE;
@@ -47,36 +61,38 @@ async function writeBatch(requests: WriteRequest[]): Promise<void> {
   let pending = requests;
   for (let attempt = 0; attempt < BATCH_ATTEMPTS; attempt++) {
     if (attempt > 0) await pause(50 * 2 ** attempt);
-    const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    const { UnprocessedItems } = await onTable('writing the plan', () => documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })));
     pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     if (pending.length === 0) return;
   }
-  throw new TransientError(`${pending.length} run table items stayed unprocessed after ${BATCH_ATTEMPTS} attempts`);
+  throw new RunTableError(`${pending.length} run table items stayed unprocessed after ${BATCH_ATTEMPTS} attempts`);
 }
 
 export async function loadChunk(runId: string, chunk: number): Promise<TargetAccount[]> {
-  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { [partitionKey]: runId, [sortKey]: chunkItem(chunk) }, ConsistentRead: true }));
+  const { Item } = await onTable(`reading chunk ${chunk}`, () =>
+    documents.send(new GetCommand({ TableName: tableName, Key: { [partitionKey]: runId, [sortKey]: chunkItem(chunk) }, ConsistentRead: true })),
+  );
   if (!Item) throw new Error(`Run ${runId} has no chunk ${chunk}`);
   return Item['accounts'] as TargetAccount[];
 }
 
 export async function putResult(runId: string, result: AccountResult): Promise<void> {
-  await documents.send(
-    new PutCommand({ TableName: tableName, Item: runItem(runId, `${ACCOUNT_PREFIX}${result.accountId}`, { result }) }),
+  await onTable(`storing the result of ${result.accountId}`, () =>
+    documents.send(new PutCommand({ TableName: tableName, Item: runItem(runId, `${ACCOUNT_PREFIX}${result.accountId}`, { result }) })),
   );
 }
 
 export async function putReport(runId: string, report: Report): Promise<void> {
-  await documents.send(new PutCommand({ TableName: tableName, Item: runItem(runId, REPORT_ITEM, { report }) }));
+  await onTable('storing the report', () => documents.send(new PutCommand({ TableName: tableName, Item: runItem(runId, REPORT_ITEM, { report }) })));
 }
 
 export async function listResults(runId: string): Promise<AccountResult[]> {
-  return (await queryItems(runId, ACCOUNT_PREFIX)).map((item) => item['result'] as AccountResult);
+  return (await onTable('reading the results', () => queryItems(runId, ACCOUNT_PREFIX))).map((item) => item['result'] as AccountResult);
 }
 
 /** Every chunk of the run, in chunk order. */
 export async function listChunks(runId: string): Promise<TargetAccount[][]> {
-  return (await queryItems(runId, CHUNK_PREFIX)).map((item) => item['accounts'] as TargetAccount[]);
+  return (await onTable('reading the plan', () => queryItems(runId, CHUNK_PREFIX))).map((item) => item['accounts'] as TargetAccount[]);
 }
 
 async function queryItems(runId: string, prefix: string): Promise<Record<string, unknown>[]> {

@@ -61,6 +61,13 @@ export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
 }
 
+let tagExclusionConfig: string | undefined;
+/** The example configuration with a tag exclusion: a configuration that uses tags, so the tag-change rules deploy. */
+export const withTagExclusion = (): string =>
+  (tagExclusionConfig ??= exampleConfigWith((config) => {
+    config.exclusions = { ...config.exclusions, tags: ['alternate-contacts=unmanaged'] };
+  }));
+
 /** Writes a variant of the example configuration to a temporary file and returns its path, for `-c config=`. */
 export function exampleConfigWith(change: (config: ConfigInput) => void): string {
   const config = parseYaml(readFileSync('config/alternate-contacts.yaml', 'utf8')) as ConfigInput;

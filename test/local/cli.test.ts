@@ -8,6 +8,7 @@ import { loadConfig } from '#shared/config';
 import { defaultOrganization } from '../../local/scenario.ts';
 import { applyEvent } from '../../local/simulator/index.ts';
 import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
+import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
 
 const EXAMPLE_CONFIG = loadConfig(CONFIG);
 
@@ -157,7 +158,7 @@ describe('npm start', () => {
   });
 
   it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {
-    const scheduledEvent = readFileSync(join(ROOT, 'test/fixtures/events/scheduled.json'), 'utf8');
+    const scheduledEvent = readFileSync(join(SAMPLE_EVENTS_DIR, 'scheduled-nightly.json'), 'utf8');
 
     const { code, stdout, stderr, cwd } = await startWithFreshModules('--dry-run', '--input', scheduledEvent);
 

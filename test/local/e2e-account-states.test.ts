@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { CLOSING_ACCOUNT_ID, defaultOrganization, NEW_ACCOUNT_ID, SUSPENDED_ACCOUNT_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { calls, contactOf, EXAMPLE_CONFIG, reconcile, serve, startHarness } from './harness.ts';
+import { sampleEvent } from '../support/events.ts';
 
-const event = (name: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', `${name}.json`), 'utf8'));
 const CLOSED_ACCOUNT_ID = '555500000003';
 
 /** The default organization with the new account still signing up, and one CLOSED account. */
@@ -45,7 +43,7 @@ describe('accounts that are not active, end to end', () => {
   it('waits for a new account that is still signing up, then skips it and releases its claim for the next event', async () => {
     await serve(enforcer, organizationWithPendingAccount());
 
-    const first = await reconcile(enforcer, event('ct-succeeded'));
+    const first = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(first.skippedAccounts).toEqual([expect.objectContaining({ accountId: NEW_ACCOUNT_ID, reason: expect.stringMatching(/PENDING_ACTIVATION/) })]);
     expect(calls(enforcer, 'organizations:DescribeAccount', NEW_ACCOUNT_ID)).toBeGreaterThan(1);
@@ -53,7 +51,7 @@ describe('accounts that are not active, end to end', () => {
 
     // Sign-up finishes; the same event, delivered again, is not a duplicate any more: the claim was released.
     enforcer.simulator!.state.accounts.find((a) => a.id === NEW_ACCOUNT_ID)!.status = 'ACTIVE';
-    const second = await reconcile(enforcer, event('ct-succeeded'));
+    const second = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(second).toMatchObject({ accountsProcessed: 1, accountsFailed: 0, skippedAccounts: [] });
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
@@ -62,7 +60,7 @@ describe('accounts that are not active, end to end', () => {
   it('reconciles a new account that finishes signing up while the run waits', async () => {
     await serve(enforcer, organizationWithPendingAccount(60_000));
 
-    const report = await reconcile(enforcer, event('ct-succeeded'));
+    const report = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(report).toMatchObject({ accountsProcessed: 1, accountsFailed: 0, skippedAccounts: [] });
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,18 +9,18 @@ import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts
 import { CLOSING_ACCOUNT_ID, defaultOrganization, SUSPENDED_ACCOUNT_ID } from '../../local/scenario.ts';
 import { readCorpus } from '../support/corpus.ts';
 import { startInProcess } from '../support/cli.ts';
-import { calls, EXAMPLE_CONFIG, REFERENCE_EVENTS, startHarness } from './harness.ts';
+import { calls, EXAMPLE_CONFIG, startHarness } from './harness.ts';
+import { sampleEvent } from '../support/events.ts';
 
-const referenceEvent = (file: string) => JSON.parse(readFileSync(join(REFERENCE_EVENTS, file), 'utf8')) as Record<string, unknown>;
-const createAccountResult = referenceEvent('orgs-create-account-result-succeeded.json');
+const createAccountResult = sampleEvent('orgs-create-account-result-succeeded.json');
 /** Without its account id, a joined event still needs the fields AWS documents: here joinedMethod is gone too. */
 const joinedWithoutIdOrMethod = (() => {
-  const event = referenceEvent('orgs-account-joined-organization.json') as { detail: { serviceEventDetails: Record<string, unknown> } };
+  const event = sampleEvent('orgs-account-joined-organization.json') as { detail: { serviceEventDetails: Record<string, unknown> } };
   delete event.detail.serviceEventDetails['accountId'];
   delete event.detail.serviceEventDetails['joinedMethod'];
   return event;
 })();
-const scheduled = referenceEvent('scheduled-nightly.json');
+const scheduled = sampleEvent('scheduled-nightly.json');
 const withAccount = (event: Record<string, unknown>, accountId: string) => JSON.parse(JSON.stringify(event).replaceAll('222222222222', accountId)) as unknown;
 const nested = (depth: number) => Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), 1);
 

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import type { TaskCall } from '../../local/engine.ts';
 import { defaultOrganization, NEW_ACCOUNT_ID, ROOT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 import { calls, contactOf, EXAMPLE_CONFIG, notReadyFor, reconcile, serve, startHarness } from './harness.ts';
+import { sampleEvent } from '../support/events.ts';
 
-const event = (name: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', `${name}.json`), 'utf8'));
 const SPEEDUP = 200;
 
 function withAccount(state: SimState, id: string, change: (account: SimState['accounts'][number]) => void): SimState {
@@ -36,7 +34,7 @@ describe('a reconciliation under adverse conditions, end to end', () => {
       if (state === 'ListAccounts') notReadyFor(enforcer, NEW_ACCOUNT_ID, 90_000);
     };
 
-    const report = await reconcile(enforcer, event('orgs-succeeded'));
+    const report = await reconcile(enforcer, sampleEvent('orgs-create-account-result-succeeded.json'));
 
     expect(report.failures).toEqual([]);
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
@@ -60,10 +58,10 @@ describe('a reconciliation under adverse conditions, end to end', () => {
 
   it('writes nothing for the second event of a new account that the first event already finished', async () => {
     await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
-    await reconcile(enforcer, event('orgs-succeeded'));
+    await reconcile(enforcer, sampleEvent('orgs-create-account-result-succeeded.json'));
     enforcer.simulator!.resetStats();
 
-    const second = await enforcer.run(event('ct-succeeded'));
+    const second = await enforcer.run(sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(second.output).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('duplicate') } });
     expect(calls(enforcer, 'account:GetAlternateContact') + calls(enforcer, 'account:PutAlternateContact')).toBe(0);
@@ -73,13 +71,13 @@ describe('a reconciliation under adverse conditions, end to end', () => {
     await serve(enforcer, withAccount(defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), NEW_ACCOUNT_ID, (a) => {
       a.parentId = ROOT_ID;
     }));
-    await reconcile(enforcer, event('orgs-succeeded'));
+    await reconcile(enforcer, sampleEvent('orgs-create-account-result-succeeded.json'));
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'OPERATIONS')?.name).toBe('Platform Operations');
     withAccount(enforcer.simulator!.state, NEW_ACCOUNT_ID, (a) => {
       a.parentId = WORKLOADS_OU_ID;
     });
 
-    const second = await reconcile(enforcer, event('ct-succeeded'));
+    const second = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(second.counts.OPERATIONS).toMatchObject({ updated: 1 });
     expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'OPERATIONS')?.name).toBe('Workloads On-Call');
@@ -94,10 +92,10 @@ describe('a reconciliation under adverse conditions, end to end', () => {
       if (name === 'ResolveTargets') state.accounts = state.accounts.filter((a) => a !== newAccount);
     };
 
-    const first = await enforcer.run(event('orgs-succeeded'));
+    const first = await enforcer.run(sampleEvent('orgs-create-account-result-succeeded.json'));
     afterTask = undefined;
     state.accounts = [...state.accounts, newAccount];
-    const second = await reconcile(enforcer, event('ct-succeeded'));
+    const second = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(first).toMatchObject({ status: 'FAILED', error: { message: expect.stringContaining('MalformedInputError') } });
     expect(second.accountsProcessed).toBe(1);
@@ -108,14 +106,14 @@ describe('a reconciliation under adverse conditions, end to end', () => {
     await serve(enforcer, defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }));
     // Not ready for an hour: longer than the not-ready retry budget of the first run.
     notReadyFor(enforcer, NEW_ACCOUNT_ID, 3_600_000);
-    const first = await reconcile(enforcer, event('orgs-succeeded'));
+    const first = await reconcile(enforcer, sampleEvent('orgs-create-account-result-succeeded.json'));
     expect(first.failures).toEqual([expect.objectContaining({ accountId: NEW_ACCOUNT_ID, reason: expect.stringContaining('AccountNotReadyError') })]);
     // Twenty minutes later Control Tower's own event arrives, and by then the account is ready.
     withAccount(enforcer.simulator!.state, NEW_ACCOUNT_ID, (a) => {
       a.readyAt = new Date(0).toISOString();
     });
 
-    const second = await reconcile(enforcer, event('ct-succeeded'));
+    const second = await reconcile(enforcer, sampleEvent('ct-create-managed-account-succeeded.json'));
 
     expect(second.failures).toEqual([]);
     expect(second.counts.SECURITY?.assigned).toBe(1);

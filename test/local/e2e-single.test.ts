@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDesired } from '#shared/config';
 import { CONTACT_TYPES } from '#shared/contacts';
@@ -14,8 +12,8 @@ import {
 } from '../../local/scenario.ts';
 import { ouPaths } from '../../local/simulator/index.ts';
 import { expectOnlyStandaloneCalls, calls, contactOf, EXAMPLE_CONFIG, reconcile, sameContact, serve, startHarness } from './harness.ts';
+import { fixtureEvent, sampleEvent } from '../support/events.ts';
 
-const event = (name: string): unknown => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', `${name}.json`), 'utf8'));
 // The new account is ready at once here; readiness has its own specification (e2e-resilience).
 const organization = () => defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 });
 
@@ -123,25 +121,25 @@ describe('a reconciliation in the single-account topology, end to end', () => {
     });
 
     it('reconciles the whole organization on the nightly schedule', async () => {
-      const report = await reconcile(enforcer, event('scheduled'));
+      const report = await reconcile(enforcer, sampleEvent('scheduled-nightly.json'));
 
       expect(report.trigger).toBe('schedule');
       expect(report.accountsProcessed).toBe(40);
     });
 
     it.each([
-      ['Control Tower CreateManagedAccount', 'ct-succeeded', 'control-tower'],
-      ['Organizations CreateAccountResult', 'orgs-succeeded', 'organizations'],
+      ['Control Tower CreateManagedAccount', 'ct-create-managed-account-succeeded.json', 'control-tower'],
+      ['Organizations CreateAccountResult', 'orgs-create-account-result-succeeded.json', 'organizations'],
     ])('reconciles just the new account on %s', async (_, file, trigger) => {
-      const report = await reconcile(enforcer, event(file));
+      const report = await reconcile(enforcer, sampleEvent(file));
 
       expect(report).toMatchObject({ trigger, accountsProcessed: 1 });
       expect(contactOf(enforcer, NEW_ACCOUNT_ID, 'SECURITY')?.email).toBe('security@example.com');
       expect(calls(enforcer, 'organizations:ListAccountsForParent')).toBe(0);
     });
 
-    it.each(['ct-failed', 'orgs-failed'])('writes nothing and calls no account for the FAILED event %s', async (file) => {
-      const execution = await enforcer.run(event(file));
+    it.each(['ct-failed.json', 'orgs-failed.json'])('writes nothing and calls no account for the FAILED event %s', async (file) => {
+      const execution = await enforcer.run(fixtureEvent(file));
 
       expect(execution.output).toMatchObject({ plan: { status: 'SKIPPED' } });
       expect(calls(enforcer, 'account:GetAlternateContact')).toBe(0);
@@ -149,7 +147,7 @@ describe('a reconciliation in the single-account topology, end to end', () => {
     });
 
     it('runs one reconciliation and sends one report for an event delivered three times', async () => {
-      const delivered = event('scheduled');
+      const delivered = sampleEvent('scheduled-nightly.json');
       (delivered as { id: string }).id = crypto.randomUUID();
       const published = enforcer.simulator!.state.published.length;
 

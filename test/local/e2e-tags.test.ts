@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { defaultOrganization, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import { ouPaths } from '../../local/simulator/index.ts';
-import { calls, contactOf, EXAMPLE_CONFIG, reconcile, REFERENCE_EVENTS, serve, startHarness } from './harness.ts';
+import { calls, contactOf, EXAMPLE_CONFIG, reconcile, serve, startHarness } from './harness.ts';
+import { sampleEvent } from '../support/events.ts';
 
-const tagEvent = () => JSON.parse(readFileSync(join(REFERENCE_EVENTS, 'orgs-tag-resource-account.json'), 'utf8'));
+const tagEvent = () => sampleEvent('orgs-tag-resource-account.json');
 
 const EMAIL_TAG = 'alternate-contacts:operations-email';
 

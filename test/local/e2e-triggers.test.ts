@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand } from '@aws-sdk/client-account';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,10 +8,10 @@ import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import { applyEvent, credentialsFor, ouPaths, type SimState } from '../../local/simulator/index.ts';
-import { contactOf, EXAMPLE_CONFIG, REFERENCE_EVENTS, sameContact, serve, startHarness } from './harness.ts';
+import { contactOf, EXAMPLE_CONFIG, sameContact, serve, startHarness } from './harness.ts';
+import { sampleEvent } from '../support/events.ts';
 
 type Event = Record<string, any>;
-const sample = (file: string): Event => JSON.parse(readFileSync(join(REFERENCE_EVENTS, file), 'utf8'));
 
 /** The default organization with every account's contacts already as the configuration wants them. */
 function reconciledOrganization(): SimState {
@@ -54,7 +52,7 @@ describe('end to end: the event triggers', () => {
   beforeEach(() => serve(enforcer, reconciledOrganization()));
 
   it('reconciles an invited account when it joins, and only that account', async () => {
-    const joined = sample('orgs-account-joined-organization.json');
+    const joined = sampleEvent<Event>('orgs-account-joined-organization.json');
     joined.detail.serviceEventDetails.accountId = '777700000001';
     applyEvent(enforcer.simulator!.state, joined);
 
@@ -70,7 +68,7 @@ describe('end to end: the event triggers', () => {
     const minutes = (offset: number) => new Date(Date.parse(JOINED_TIME) + offset * 60_000).toISOString();
     /** The sample event, its account id removed: only what AWS documents is left in serviceEventDetails. */
     const withoutId = () => {
-      const event = sample('orgs-account-joined-organization.json');
+      const event = sampleEvent<Event>('orgs-account-joined-organization.json');
       delete event.detail.serviceEventDetails.accountId;
       return event;
     };
@@ -134,7 +132,7 @@ describe('end to end: the event triggers', () => {
   });
 
   it('applies the Workloads OPERATIONS override to an account moved into Workloads', async () => {
-    const moved = sample('orgs-move-account.json');
+    const moved = sampleEvent<Event>('orgs-move-account.json');
     const before = contactOf(enforcer, SANDBOX_ACCOUNT_ID, 'OPERATIONS');
     applyEvent(enforcer.simulator!.state, moved);
 

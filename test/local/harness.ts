@@ -4,12 +4,11 @@ import { type EnforcerConfig, loadConfig } from '#shared/config';
 import type { Contact, ContactType } from '#shared/contacts';
 import type { Report } from '#shared/model';
 import { startLocalEnforcer, type LocalEnforcer } from '../../local/enforcer.ts';
-import type { TaskCall } from '../../local/engine.ts';
+import type { AslDefinition, TaskCall } from '../../local/engine.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
 import type { SimState } from '../../local/simulator/index.ts';
 
 export const EXAMPLE_CONFIG = loadConfig(join(import.meta.dirname, '../../config/alternate-contacts.yaml'));
-export const REFERENCE_EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
 
 export interface HarnessOptions {
   readonly organization: SimState;
@@ -18,6 +17,8 @@ export interface HarnessOptions {
   readonly quotaScale?: number;
   readonly speedup?: number;
   readonly onTask?: (call: TaskCall) => void;
+  readonly definition?: AslDefinition;
+  readonly loseOutput?: (state: string) => boolean;
 }
 
 /** The whole product in-process: local engine + real tasks + simulator + dynalite, in memory. */
@@ -32,6 +33,8 @@ export async function startHarness(options: HarnessOptions): Promise<LocalEnforc
     latencyMs: 1,
     logLevel: 'ERROR',
     onTask: options.onTask,
+    definition: options.definition,
+    loseOutput: options.loseOutput,
   });
 }
 

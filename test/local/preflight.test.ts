@@ -140,14 +140,37 @@ describe('preflight finds one trap at a time (single topology), with its fix', (
     expect(result.detail).toContain('DenyAccount (p-denyaccount1) on r-ab12 denies account:GetAlternateContact and account:PutAlternateContact');
   });
 
-  it('a call that cannot be made is SKIPPED with the reason, never PASS', async () => {
+  it("credentials AWS does not recognize: FAIL with AWS's answer, never PASS or SKIPPED", async () => {
     const results = await preflight.run((state) => {
-      // The management account leaves the organization's records: every Organizations call is refused.
+      // The management account leaves the simulated records: its credentials are no longer valid anywhere.
       state.accounts = state.accounts.filter((a) => a.id !== state.managementAccountId);
     });
 
-    expect(resultOf(results, 'trusted-access')).toMatchObject({ status: 'SKIPPED', detail: expect.stringContaining('could not be made') });
-    expect(results.filter((r) => r.status === 'PASS').map((r) => r.id)).not.toContain('trusted-access');
+    expect(resultOf(results, 'trusted-access')).toMatchObject({ status: 'FAIL', detail: 'AWS answered UnrecognizedClientException: The security token included in the request is invalid.' });
+    expect(resultOf(results, 'caller').status).toBe('FAIL');
+    expect(exitCodeOf(results)).toBe(1);
+  });
+});
+
+describe('a check that crashes', () => {
+  // Broken on purpose: a configuration that loadConfig never returns makes config-targets throw a TypeError.
+  const broken = { ...config, overrides: undefined } as unknown as typeof config;
+
+  it('FAILs with the error and where it was thrown, never SKIPPED, and the command exits 1', async () => {
+    const results = await preflight.run(undefined, broken);
+
+    const result = resultOf(results, 'config-targets');
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toMatch(/^the check failed with TypeError: Cannot read properties of undefined \(reading 'accounts'\) \(at local\/preflight\/checks\.ts:\d+:\d+\)$/);
+    expect(exitCodeOf(results)).toBe(1);
+    expect(formatResults(results)).toMatch(/^FAIL {4}config-targets {12}the check failed with TypeError/m);
+  });
+
+  it('leaves the other checks to run and report', async () => {
+    const results = await preflight.run(undefined, broken);
+
+    expect(results.map((r) => r.id)).toContain('deployed-stacks');
+    expect(results.filter((r) => ['caller', 'config-ids', 'trusted-access', 'account-api-standalone'].includes(r.id)).map((r) => r.status)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
   });
 });
 

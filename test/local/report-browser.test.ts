@@ -13,8 +13,9 @@ import { credentialsFor } from '../../local/simulator/index.ts';
 import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
 
 /**
- * report.html from a real local run, in Debian's Chromium driven by playwright-core: nothing downloads a browser.
- * One launch for the whole file. When Chromium cannot start, the test fails with the reason; it never skips.
+ * report.html from a real local run, in the Chromium or Chrome that local/chromium.ts finds, driven by playwright-core:
+ * nothing downloads a browser. One launch for the whole file. With no browser, or one that cannot start, the test
+ * fails with one line saying what to install or what went wrong; it never skips.
  */
 const OUTPUT_DIR = join(import.meta.dirname, '../../test-results/report-browser');
 const DENIED_ACCOUNT = '500016001616';

@@ -76,7 +76,7 @@ describe('defaultOrganization', () => {
   });
 
   it('has the accounts the sample events name: payments-dev in Workloads, joined minutes ago and ready 30 s from now', () => {
-    // reference/events: CreateManagedAccount and CreateAccountResult for 222222222222, emitted by 111111111111.
+    // events/: CreateManagedAccount and CreateAccountResult for 222222222222, emitted by 111111111111.
     const paths = ouPaths(state);
     const workloads = state.organizationalUnits.find((ou) => ou.id === WORKLOADS_OU_ID);
 

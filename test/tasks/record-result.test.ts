@@ -85,6 +85,22 @@ describe('record-result', () => {
     });
   });
 
+  it('returns a result the run table would not take, FAILED with the store error and its real outcome, and stores nothing', async () => {
+    const message = 'run table: storing the result of 222222222222 failed: InternalServerError: Internal server error';
+    const storeError = { Error: 'RunTableError', Cause: JSON.stringify({ errorType: 'RunTableError', errorMessage: message }) };
+
+    const result = await handler({ ...compared, writes: { SECURITY: { status: 'WRITTEN' } }, storeError }, lambdaContext);
+
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ status: 'FAILED', error: `result not stored: RunTableError: ${message}`, types: { SECURITY: { action: 'ASSIGN', applied: true } } });
+  });
+
+  it('turns a run table error into RunTableError, for the state machine to retry', async () => {
+    documents.on(PutCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' }));
+
+    await expect(handler(compared, lambdaContext)).rejects.toMatchObject({ name: 'RunTableError', message: expect.stringContaining('storing the result of 222222222222 failed: ThrottlingException') });
+  });
+
   it('takes a plain-text Cause as the reason as it stands', async () => {
     const result = await record({ ...compared, error: { Error: 'States.Timeout', Cause: 'Task timed out after 30 seconds' } });
 

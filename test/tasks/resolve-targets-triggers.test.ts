@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env';
 import { parseRunInput } from '#shared/run-input';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
+import { SAMPLE_EVENTS_DIR, sampleEvent } from '../support/events.ts';
 
-const EVENTS = join(import.meta.dirname, '../../../shared/reference/events');
-const sample = (file: string) => JSON.parse(readFileSync(join(EVENTS, file), 'utf8')) as Record<string, any>;
 
 const PUT_TASK_ROLE = 'arn:aws:iam::111111111111:role/AlternateContactsEnforcer-PutContacts';
 const { dynamodb, items } = mockIdempotencyTable();
@@ -21,13 +19,13 @@ const isIn = (accountId: string, parentId: string) =>
 
 const WORKLOADS = 'ou-ab12-cd34ef56';
 const joined = (joinedMethod: string) => {
-  const event = sample('orgs-account-joined-organization.json');
+  const event = sampleEvent('orgs-account-joined-organization.json');
   event.detail.serviceEventDetails.joinedMethod = joinedMethod;
   return event;
 };
 /** A hand edit of one type at one time, made by someone other than the enforcer. */
 const edit = (type: string, eventTime: string, actor?: string) => {
-  const event = sample('account-put-alternate-contact-in-member.json');
+  const event = sampleEvent('account-put-alternate-contact-in-member.json');
   event.detail.requestParameters.alternateContactType = type;
   event.detail.eventTime = eventTime;
   if (actor) event.detail.userIdentity.sessionContext.sessionIssuer.arn = actor;
@@ -50,13 +48,13 @@ describe('resolve-targets for the account and contact triggers', () => {
   });
 
   it('makes a CREATED account\'s joined event a duplicate of its CreateAccountResult, not a second run', async () => {
-    await resolve(sample('orgs-create-account-result-succeeded.json'), 'create-run');
+    await resolve(sampleEvent('orgs-create-account-result-succeeded.json'), 'create-run');
 
     expect(await resolve(joined('CREATED'), 'joined-run')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run create-run' });
   });
 
   it('claims a move by the account and the parent Organizations names now, not the event\'s word', async () => {
-    const event = sample('orgs-move-account.json');
+    const event = sampleEvent('orgs-move-account.json');
     event.detail.requestParameters.destinationParentId = 'ou-ab12-sandb0x1';
 
     const plan = await resolve(event);
@@ -66,17 +64,17 @@ describe('resolve-targets for the account and contact triggers', () => {
 
   it('lets a move run after the account\'s creation events, claimed at its earlier parent', async () => {
     isIn('222222222222', 'r-ab12');
-    await resolve(sample('orgs-create-account-result-succeeded.json'), 'create-run');
+    await resolve(sampleEvent('orgs-create-account-result-succeeded.json'), 'create-run');
     isIn('222222222222', WORKLOADS);
-    const move = sample('orgs-move-account.json');
+    const move = sampleEvent('orgs-move-account.json');
     move.detail.requestParameters.accountId = '222222222222';
 
     expect(await resolve(move, 'move-run')).toMatchObject({ status: 'RUN', claimKey: `account:222222222222@${WORKLOADS}` });
   });
 
   it('reconciles the account a member edited in standalone context, and the one named in organization context', async () => {
-    expect(await resolve(sample('account-put-alternate-contact-in-member.json'), 'member')).toMatchObject({ status: 'RUN', trigger: 'contact-changed', accountIds: ['444444444444'] });
-    expect(await resolve(sample('account-delete-alternate-contact-org-context.json'), 'org')).toMatchObject({ status: 'RUN', trigger: 'contact-changed', accountIds: ['444444444444'] });
+    expect(await resolve(sampleEvent('account-put-alternate-contact-in-member.json'), 'member')).toMatchObject({ status: 'RUN', trigger: 'contact-changed', accountIds: ['444444444444'] });
+    expect(await resolve(sampleEvent('account-delete-alternate-contact-org-context.json'), 'org')).toMatchObject({ status: 'RUN', trigger: 'contact-changed', accountIds: ['444444444444'] });
   });
 
   it('makes a burst of three edits within a minute at most two runs, whatever bucket boundary it spans', async () => {
@@ -100,7 +98,7 @@ describe('resolve-targets for the account and contact triggers', () => {
   });
 
   it('starts nothing for a call AWS refused', async () => {
-    const event = sample('account-delete-alternate-contact-org-context.json');
+    const event = sampleEvent('account-delete-alternate-contact-org-context.json');
     event.detail.errorCode = 'AccessDenied';
 
     expect(await resolve(event)).toMatchObject({ status: 'SKIPPED', reason: 'the call failed with AccessDenied, so nothing changed' });
@@ -177,8 +175,8 @@ describe('resolve-targets for the account and contact triggers', () => {
     });
   });
 
-  it.each(readdirSync(EVENTS).filter((file) => file.endsWith('.json')))('refuses %s, broken, under the trigger its run carries', async (file) => {
-    const event = sample(file);
+  it.each(readdirSync(SAMPLE_EVENTS_DIR).filter((file) => file.endsWith('.json')))('refuses %s, broken, under the trigger its run carries', async (file) => {
+    const event = sampleEvent(file);
 
     const plan = await resolve({ ...event, extra: true });
 
@@ -199,7 +197,7 @@ describe('resolve-targets for the account and contact triggers', () => {
   ])('runs nothing when triggers.%s is switched off', async (key, file, trigger) => {
     const off = await loadTask(() => import('../../tasks/resolve-targets.ts'), { ...BASE_CONFIG, triggers: { [key]: false } });
 
-    const plan = await off.handler({ input: sample(file), executionName: 'run-off' }, lambdaContext);
+    const plan = await off.handler({ input: sampleEvent(file), executionName: 'run-off' }, lambdaContext);
 
     expect(plan).toMatchObject({ status: 'SKIPPED', reason: `the ${trigger} trigger is switched off in the configuration (triggers.${key})` });
   });

@@ -108,6 +108,17 @@ describe('resolve-targets', () => {
     expect(plan.dryRun).toBe(true);
   });
 
+  it('claims a run that writes nothing apart from a writing run of the same event: audit mode, then enforce, both run', async () => {
+    const audit = await loadTask(() => import('../../tasks/resolve-targets.ts'), { ...BASE_CONFIG, mode: 'audit' });
+    const preview = await audit.handler({ input: scheduledEvent, executionName: 'run-audit' }, lambdaContext);
+    const enforce = await loadTask(() => import('../../tasks/resolve-targets.ts'), BASE_CONFIG);
+
+    const real = await enforce.handler({ input: scheduledEvent, executionName: 'run-enforce' }, lambdaContext);
+
+    expect(preview).toMatchObject({ status: 'RUN', dryRun: true, claimKey: `preview:schedule:${FIRING}` });
+    expect(real).toMatchObject({ status: 'RUN', dryRun: false, claimKey: `schedule:${FIRING}` });
+  });
+
   it.each([
     ['Control Tower', controlTowerEvent({ state: 'FAILED', message: 'AWS Control Tower failed to create the account.', account: { accountName: 'x' } })],
     ['Organizations', organizationsEvent({ state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' })],

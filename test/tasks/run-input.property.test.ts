@@ -1,19 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '#shared/errors';
 import { ENVELOPE_KEYS } from '#shared/events/envelope';
 import { pathText } from '#shared/input-shape';
 import { parseRunInput, type RunInput } from '#shared/run-input';
+import { sampleEvent } from '../support/events.ts';
 
 /** Fixed seed, small run counts: the whole file costs well under a second, and a failure replays exactly. */
 const RUNS = { seed: 20261124, numRuns: 400 } as const;
 
-const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', name), 'utf8')) as Record<string, unknown>;
-const scheduled = fixture('scheduled.json');
-const createAccountResult = fixture('orgs-succeeded.json');
-const createManagedAccount = fixture('ct-succeeded.json');
+const scheduled = sampleEvent('scheduled-nightly.json');
+const createAccountResult = sampleEvent('orgs-create-account-result-succeeded.json');
+const createManagedAccount = sampleEvent('ct-create-managed-account-succeeded.json');
 const VALID_INPUTS: readonly object[] = [scheduled, createAccountResult, createManagedAccount, {}, { accountIds: ['222222222222'] }, { dryRun: false }];
 
 /** Keys that matter here, so mutations hit them often: envelope keys, console keys, prototype keys, near misses. */

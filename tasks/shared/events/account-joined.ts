@@ -20,7 +20,7 @@ const accountJoined = serviceEvent('aws.organizations', 'AccountJoinedOrganizati
   accountId: z.unknown().optional(),
 });
 
-/** The assumed path of the joined account's id: no public sample confirms it. */
+/** The assumed path of the joined account's id: no public sample confirms it (see events/README.md). */
 export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
 
 /**
