@@ -26,3 +26,27 @@ export const STACK_IDS = {
   management: 'AlternateContactsEnforcerManagement',
   controlTowerForwarder: 'AlternateContactsEnforcerControlTowerForwarder',
 } as const;
+
+/**
+ * The service principals whose trusted access in the organization the templates depend on:
+ * - the Account API in organization context (every member's contacts);
+ * - CloudFormation StackSets, for the service-managed contact-change forwarding StackSet;
+ * - Control Tower, whose lifecycle events the enforcer reacts to (Control Tower enables its own).
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html
+ */
+export const SERVICE_PRINCIPALS = {
+  account: 'account.amazonaws.com',
+  stackSets: 'member.org.stacksets.cloudformation.amazonaws.com',
+  controlTower: 'controltower.amazonaws.com',
+} as const;
+
+/**
+ * The CDK bootstrap every stack deploys through (the default synthesizer's qualifier). Each template's
+ * CheckBootstrapVersion rule refuses a bootstrap older than `minimumVersion`; test/infra keeps the two in step.
+ * https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
+ */
+export const CDK_BOOTSTRAP = {
+  stackName: 'CDKToolkit',
+  versionParameter: '/cdk-bootstrap/hnb659fds/version',
+  minimumVersion: 6,
+} as const;

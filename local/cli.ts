@@ -202,7 +202,7 @@ function explain(run: RunInput): string {
     case 'contact-changed':
       return `Account ${run.contactType} contact changed at ${run.eventTime}: account ${run.accountId}`;
     case 'deploy':
-      return `configuration ${run.configHash.slice(0, 12)} deployed: the whole organization`;
+      return `configuration ${run.configHash.slice(0, 12)} deployed${run.firstDeploy ? ' with a new stack' : ''}: the whole organization`;
     case 'tag-change':
       return `Organizations tag change on ${run.resourceId}: ${run.accountId ? `account ${run.accountId}` : 'not an account, nothing to reconcile'}`;
   }

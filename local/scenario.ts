@@ -92,6 +92,12 @@ function organizationShell(config: EnforcerConfig): SimState {
     accounts: [],
     delegatedAdministrators: [{ accountId: SECURITY_ACCOUNT_ID, servicePrincipal: 'account.amazonaws.com' }],
     trustedAccess: true,
+    stackSetsTrustedAccess: true,
+    // `cdk bootstrap` of each account and Region a README deploy line deploys to (version 30: CDK's at writing).
+    cdkBootstrap: [
+      ...[...new Set(['us-east-1', config.deployment?.controlTowerHomeRegion ?? 'us-east-1'])].map((region) => ({ accountId: MANAGEMENT_ACCOUNT_ID, region, version: 30 })),
+      { accountId: SECURITY_ACCOUNT_ID, region: 'us-east-1', version: 30 },
+    ],
     featureSet: 'ALL',
     // AWS attaches FullAWSAccess to the root, every OU and every account when SCPs are enabled (withFullAwsAccess
     // completes the list once the scenario's OUs and accounts exist); it is what the explicit denies subtract from.

@@ -92,13 +92,23 @@ function skipReason(run: RunInput): string | undefined {
   return undefined;
 }
 
+/**
+ * A run writes nothing when the operator asked for a dry run, in audit mode, and when a new stack's deploy started it:
+ * nobody has read a report of this organization yet, so only `triggers.firstDeploy: enforce` lets that run write.
+ */
+function isDryRun(run: RunInput): boolean {
+  if (config.mode === 'audit') return true;
+  if (run.trigger === 'manual') return run.dryRun;
+  return run.trigger === 'deploy' && run.firstDeploy && config.triggers.firstDeploy !== 'enforce';
+}
+
 function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan {
   const accountIds = targetedAccounts(run);
   return {
     status: 'RUN',
     runId: executionName,
     trigger: run.trigger,
-    dryRun: (run.trigger === 'manual' && run.dryRun) || config.mode === 'audit',
+    dryRun: isDryRun(run),
     ...(accountIds && { accountIds }),
     ...('joinedSearch' in run && { joinedSearch: run.joinedSearch }),
     claimKey,

@@ -27,6 +27,7 @@ import { alternateContactStatement, managedContactTypes, memberAccountsArn, ownA
 import { ClaimRelease } from './claim-release.ts';
 import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
 import { EnforcerTriggers } from './enforcer-triggers.ts';
+import { eventRules } from './event-rules.ts';
 import { EnforcerFunction } from './enforcer-function.ts';
 import { OrganizationsRead } from './organizations-read.ts';
 import { RunReporting } from './run-reporting.ts';
@@ -140,15 +141,11 @@ export class AlternateContactsEnforcer extends Construct {
       purpose: 'A trigger (account-creation event or nightly schedule) of the Alternate Contacts Enforcer',
       alarmTopic: this.topic,
     });
-    this.rules = enabledAccountCreationEvents(config).map(
-      (event) =>
-        new Rule(this, `${event.id}Rule`, {
-          description: event.description,
-          eventBus: props.eventBus,
-          eventPattern: event.pattern,
-          targets: [new SfnStateMachine(this.stateMachine, { deadLetterQueue: this.triggerDeadLetterQueue.queue, ...TARGET_RETRY })],
-        }),
-    );
+    this.rules = eventRules(this, 'AccountCreationRulesRole', {
+      events: enabledAccountCreationEvents(config),
+      eventBus: props.eventBus,
+      target: (role) => new SfnStateMachine(this.stateMachine, { role, deadLetterQueue: this.triggerDeadLetterQueue.queue, ...TARGET_RETRY }),
+    });
     this.schedule = new Schedule(this, 'NightlySchedule', {
       description: 'Nightly drift reconciliation of every account',
       schedule: ScheduleExpression.expression(config.triggers.schedule),

@@ -1,11 +1,33 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HOME_REGION } from '../names.ts';
 import { contactChangedEvent } from './change-events.ts';
-import { acknowledgeCustomResourceProvider } from './organization-setup.ts';
+import { DEAD_LETTER_RETENTION } from './dead-letter-queue.ts';
+import { sdkCall } from './sdk-call.ts';
+
+/** The StackSet's name: the README's clean-up and troubleshooting commands name it. */
+const FORWARDING_STACK_SET_NAME = 'AlternateContactsEnforcer-ContactChangeForwarding';
+
+/** The rule's fixed name in each member account: its forwarding role trusts only this rule (aws:SourceArn). */
+const MEMBER_RULE_NAME = 'AlternateContactsEnforcer-ForwardContactChanged';
+
+/**
+ * The StackSet's operations. Forwarding is a shortcut: a member without it still has its contacts reconciled by the
+ * nightly run. So no member that refuses the instance (an SCP denying iam:CreateRole, a suspended account) may roll
+ * back the whole stack: every failure is tolerated, and the failed instances are listed by
+ * `aws cloudformation list-stack-instances --stack-set-name ... --filters Name=DETAILED_STATUS,Values=FAILED`.
+ * SOFT_FAILURE_TOLERANCE keeps a quarter of the members in flight even while failures are being tolerated.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html
+ */
+const FORWARDING_OPERATION_PREFERENCES: CfnStackSet.OperationPreferencesProperty = {
+  failureTolerancePercentage: 100,
+  maxConcurrentPercentage: 25,
+  concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+  regionConcurrencyType: 'PARALLEL',
+};
 
 export interface ContactChangeForwardingProps {
   /** The enforcer's bus: the management account's default bus (single topology) or the enforcer's own (delegated). */
@@ -32,13 +54,13 @@ export class ContactChangeForwarding extends Construct {
     super(scope, id);
     const targets = props.organizationalUnitIds ?? [this.rootId()];
     this.stackSet = new CfnStackSet(this, 'StackSet', {
-      stackSetName: 'AlternateContactsEnforcer-ContactChangeForwarding',
+      stackSetName: FORWARDING_STACK_SET_NAME,
       description: 'Forwards alternate-contact changes made in this account to the Alternate Contacts Enforcer',
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       capabilities: ['CAPABILITY_IAM'],
       managedExecution: { Active: true },
-      operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
+      operationPreferences: FORWARDING_OPERATION_PREFERENCES,
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: [...targets] }, regions: [HOME_REGION] }],
       templateBody: Stack.of(this).toJsonString(memberTemplate(props.enforcerBusArn, props.writerRoleArns)),
     });
@@ -46,24 +68,30 @@ export class ContactChangeForwarding extends Construct {
 
   /** The organization's root: every member account sits under it. */
   private rootId(): string {
-    const listRoots = new AwsCustomResource(this, 'OrganizationRoot', {
+    const listRoots = sdkCall(this, 'OrganizationRoot', {
       onUpdate: { service: 'Organizations', action: 'listRoots', region: HOME_REGION, physicalResourceId: PhysicalResourceId.of('organization-root') },
-      installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['organizations:ListRoots'], resources: ['*'] })]),
+      statements: [new PolicyStatement({ actions: ['organizations:ListRoots'], resources: ['*'] })],
+      wildcardResourceReason: 'organizations:ListRoots supports no resource-level permission; it only reads the root id.',
     });
-    Validations.of(listRoots).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'organizations:ListRoots supports no resource-level permission; it only reads the root id.',
-    });
-    acknowledgeCustomResourceProvider(this);
     return listRoots.getResponseField('Roots.0.Id');
   }
 }
 
-/** One member account's stack: the forwarding rule and the role it puts events with. */
+/**
+ * One member account's stack: the forwarding rule, the role it puts events with, and a dead-letter queue for the
+ * events it could not deliver. An event bus target takes no retry policy: EventBridge retries it for 24 hours
+ * (185 attempts), then sends it to the queue, whose alarm shows in that member's console.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
 function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[]) {
   // CloudFormation spells the pattern's keys as EventBridge does; CDK's EventPattern uses detailType.
   const { source, detailType, detail } = contactChangedEvent(writerRoleArns).pattern;
+  const ruleArn = { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${MEMBER_RULE_NAME}` };
+  // Only this account's rule, by its ARN, may use the role or write to the queue: no other rule or account can.
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html
+  const fromTheRule = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:SourceArn': ruleArn } };
+  const queueArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Alternate Contacts Enforcer: forwards alternate-contact changes to the enforcer',
@@ -74,14 +102,7 @@ function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[
           Description: 'Lets the contact-change rule put events on the Alternate Contacts Enforcer bus',
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'events.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-                Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-              },
-            ],
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: fromTheRule }],
           },
           Policies: [
             {
@@ -91,13 +112,44 @@ function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[
           ],
         },
       },
+      // SSE-SQS: EventBridge cannot send to a queue encrypted with the AWS managed key aws/sqs.
+      DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: DEAD_LETTER_RETENTION.toSeconds() } },
+      DeadLetterQueuePolicy: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          Queues: [{ Ref: 'DeadLetterQueue' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'ForwardingRuleDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
+              { Sid: 'TlsOnly', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: queueArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            ],
+          },
+        },
+      },
+      DeadLetterAlarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmDescription: 'A contact change in this account could not be forwarded to the Alternate Contacts Enforcer and waits in the dead-letter queue.',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+          Statistic: 'Maximum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        },
+      },
       ContactChangedRule: {
         Type: 'AWS::Events::Rule',
         Properties: {
+          Name: MEMBER_RULE_NAME,
           Description: 'Alternate contact put or deleted in this account, by anyone but the enforcer',
           State: 'ENABLED',
           EventPattern: { source, 'detail-type': detailType, detail },
-          Targets: [{ Id: 'EnforcerBus', Arn: enforcerBusArn, RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] } }],
+          Targets: [{ Id: 'EnforcerBus', Arn: enforcerBusArn, RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] }, DeadLetterConfig: { Arn: queueArn } }],
         },
       },
     },

@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 // Up to 185 attempts over 24 hours are EventBridge's defaults; an account's event is worth less than a day.
 export const TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
 
+/** How long an undelivered event waits in a dead-letter queue: SQS's longest, time enough to be seen and replayed. */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
 export interface DeadLetterQueueProps {
   /** What lands here, for the alarm's description. */
   readonly purpose: string;
@@ -33,7 +36,7 @@ export class DeadLetterQueue extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: DEAD_LETTER_RETENTION,
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',

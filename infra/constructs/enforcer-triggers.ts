@@ -1,9 +1,9 @@
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { type AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/config';
 import { desiredStateHash } from '#shared/config-hash';
@@ -11,7 +11,8 @@ import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import { HOME_REGION } from '../names.ts';
 import { enabledChangeEvents } from './change-events.ts';
 import { TARGET_RETRY } from './dead-letter-queue.ts';
-import { acknowledgeCustomResourceProvider } from './organization-setup.ts';
+import { eventRules } from './event-rules.ts';
+import { sdkCall } from './sdk-call.ts';
 
 export interface EnforcerTriggersProps {
   readonly config: EnforcerConfig;
@@ -35,15 +36,11 @@ export class EnforcerTriggers extends Construct {
   constructor(scope: Construct, id: string, props: EnforcerTriggersProps) {
     super(scope, id);
     const { config, stateMachine } = props;
-    this.rules = enabledChangeEvents(config, props.writerRoleArns).map(
-      (event) =>
-        new Rule(this, `${event.id}Rule`, {
-          description: event.description,
-          eventBus: props.eventBus,
-          eventPattern: event.pattern,
-          targets: [new SfnStateMachine(stateMachine, { deadLetterQueue: props.deadLetterQueue, ...TARGET_RETRY })],
-        }),
-    );
+    this.rules = eventRules(this, 'ChangeRulesRole', {
+      events: enabledChangeEvents(config, props.writerRoleArns),
+      eventBus: props.eventBus,
+      target: (role) => new SfnStateMachine(stateMachine, { role, deadLetterQueue: props.deadLetterQueue, ...TARGET_RETRY }),
+    });
     if (config.triggers.deploy) this.deployRun = this.createDeployRun(config, stateMachine);
   }
 
@@ -57,20 +54,19 @@ export class EnforcerTriggers extends Construct {
    */
   private createDeployRun(config: EnforcerConfig, stateMachine: IStateMachine): AwsCustomResource {
     const configHash = desiredStateHash(config);
-    const startExecution = {
+    const startExecution = (firstDeploy: boolean) => ({
       service: 'SFN',
       action: 'startExecution',
       region: HOME_REGION,
-      parameters: { stateMachineArn: stateMachine.stateMachineArn, input: JSON.stringify(deployInput(configHash)) },
+      parameters: { stateMachineArn: stateMachine.stateMachineArn, input: JSON.stringify(deployInput(configHash, { firstDeploy })) },
       physicalResourceId: PhysicalResourceId.of(`deploy-run-${configHash}`),
-    };
-    const run = new AwsCustomResource(this, 'DeployRun', {
-      onCreate: startExecution,
-      onUpdate: startExecution,
-      installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] })]),
     });
-    acknowledgeCustomResourceProvider(this);
-    return run;
+    return sdkCall(this, 'DeployRun', {
+      // Create is the stack's first deploy (or the first with triggers.deploy on): its run is a dry run unless
+      // triggers.firstDeploy is enforce. Update is a later deploy that changed the desired contacts.
+      onCreate: startExecution(true),
+      onUpdate: startExecution(false),
+      statements: [new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] })],
+    });
   }
 }

@@ -1,10 +1,10 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
+import type { AwsCustomResource, AwsSdkCall } from 'aws-cdk-lib/custom-resources';
+import { PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { HOME_REGION } from '../names.ts';
-
-const ACCOUNT_SERVICE_PRINCIPAL = 'account.amazonaws.com';
+import { HOME_REGION, SERVICE_PRINCIPALS } from '../names.ts';
+import { sdkCall } from './sdk-call.ts';
 
 export interface OrganizationSetupProps {
   /**
@@ -12,64 +12,96 @@ export interface OrganizationSetupProps {
    * @default - none: the single-account topology, where the management account calls the Account API itself
    */
   readonly delegatedAdministratorAccountId?: string;
+  /**
+   * Activate CloudFormation StackSets' trusted access, which a service-managed StackSet needs to be created.
+   * @default false
+   */
+  readonly stackSetsAccess?: boolean;
 }
 
+// Organizations' actions that act on the organization as a whole take no resource narrower than "*"; the service
+// principal they act for is their condition key.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
+const WHOLE_ORGANIZATION =
+  'These Organizations and CloudFormation actions act on the organization as a whole and support no narrower resource; EnableAWSServiceAccess and RegisterDelegatedAdministrator are limited to their service principal by organizations:ServicePrincipal.';
+
+/** An Organizations action allowed for one service principal only. */
+const forPrincipal = (action: string, servicePrincipal: string) =>
+  new PolicyStatement({ actions: [action], resources: ['*'], conditions: { StringEquals: { 'organizations:ServicePrincipal': servicePrincipal } } });
+
 /**
- * The one-time Organizations setup the Account API needs for member accounts: trusted access for
- * account.amazonaws.com and, in the delegated topology, the delegated administrator. Both calls are idempotent on
- * every deploy. Deleting the stack leaves both in place: other tools may rely on them.
+ * The one-time Organizations setup that the templates depend on, made in the management account on every deploy
+ * (each call is idempotent):
+ * - trusted access for account.amazonaws.com, which the Account API needs for member accounts;
+ * - in the delegated topology, the enforcer account as Account Management's delegated administrator;
+ * - with the contact-change forwarding StackSet, CloudFormation StackSets' trusted access
+ *   (ActivateOrganizationsAccess): without it a SERVICE_MANAGED StackSet fails to create and the stack rolls back.
+ * Deleting the stack leaves all of them in place: other tools may rely on them.
  * https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-account.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
  */
 export class OrganizationSetup extends Construct {
   public readonly trustedAccess: AwsCustomResource;
   public readonly delegatedAdministrator?: AwsCustomResource;
+  /** CloudFormation StackSets' trusted access: a service-managed StackSet depends on it. */
+  public readonly stackSetsAccess?: AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: OrganizationSetupProps = {}) {
     super(scope, id);
+    const account = SERVICE_PRINCIPALS.account;
     // Enabling trusted access twice is no error.
-    this.trustedAccess = this.organizationsCall('TrustedAccess', 'organizations:EnableAWSServiceAccess', {
+    this.trustedAccess = this.call('TrustedAccess', [forPrincipal('organizations:EnableAWSServiceAccess', account)], {
       service: 'Organizations',
       action: 'enableAWSServiceAccess',
-      parameters: { ServicePrincipal: ACCOUNT_SERVICE_PRINCIPAL },
-      physicalResourceId: PhysicalResourceId.of(`${ACCOUNT_SERVICE_PRINCIPAL}-trusted-access`),
+      parameters: { ServicePrincipal: account },
+      physicalResourceId: PhysicalResourceId.of(`${account}-trusted-access`),
     });
     if (props.delegatedAdministratorAccountId) {
-      this.delegatedAdministrator = this.organizationsCall('DelegatedAdministrator', 'organizations:RegisterDelegatedAdministrator', {
+      this.delegatedAdministrator = this.call('DelegatedAdministrator', [forPrincipal('organizations:RegisterDelegatedAdministrator', account)], {
         service: 'Organizations',
         action: 'registerDelegatedAdministrator',
-        parameters: { AccountId: props.delegatedAdministratorAccountId, ServicePrincipal: ACCOUNT_SERVICE_PRINCIPAL },
+        parameters: { AccountId: props.delegatedAdministratorAccountId, ServicePrincipal: account },
         ignoreErrorCodesMatching: 'AccountAlreadyRegisteredException',
-        physicalResourceId: PhysicalResourceId.of(`${ACCOUNT_SERVICE_PRINCIPAL}-delegated-administrator-${props.delegatedAdministratorAccountId}`),
+        physicalResourceId: PhysicalResourceId.of(`${account}-delegated-administrator-${props.delegatedAdministratorAccountId}`),
       });
       this.delegatedAdministrator.node.addDependency(this.trustedAccess);
     }
-    acknowledgeCustomResourceProvider(this);
+    if (props.stackSetsAccess) this.stackSetsAccess = this.activateStackSetsAccess();
   }
 
-  private organizationsCall(id: string, permission: string, call: Omit<AwsSdkCall, 'region'>): AwsCustomResource {
-    // Organizations' endpoint is in us-east-1, whatever Region the stack is in.
-    const sdkCall: AwsSdkCall = { ...call, region: HOME_REGION };
-    const resource = new AwsCustomResource(this, id, {
-      onCreate: sdkCall,
-      onUpdate: sdkCall,
-      installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: [permission], resources: ['*'] })]),
-    });
-    Validations.of(resource).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${permission} acts on the organization as a whole and supports no narrower resource.`,
-    });
-    return resource;
+  /**
+   * ActivateOrganizationsAccess enables trusted access for StackSets' principal and creates the management account's
+   * StackSets service-linked role (…CloudFormationStackSetsOrgAdmin) on the caller's behalf, so the caller needs those
+   * two as well, and the reads of the organization's state around them; activating it again is no error. AWS's guide
+   * asks for an administrator and lists no actions: these are the calls the activation makes, and the only ones.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ActivateOrganizationsAccess.html
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
+   */
+  private activateStackSetsAccess(): AwsCustomResource {
+    const stack = Stack.of(this);
+    const serviceName = 'stacksets.cloudformation.amazonaws.com';
+    return this.call(
+      'StackSetsTrustedAccess',
+      [
+        new PolicyStatement({
+          actions: ['cloudformation:ActivateOrganizationsAccess', 'organizations:DescribeOrganization', 'organizations:ListAWSServiceAccessForOrganization'],
+          resources: ['*'],
+        }),
+        forPrincipal('organizations:EnableAWSServiceAccess', SERVICE_PRINCIPALS.stackSets),
+        new PolicyStatement({
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [`arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/${serviceName}/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`],
+          conditions: { StringEquals: { 'iam:AWSServiceName': serviceName } },
+        }),
+      ],
+      { service: 'CloudFormation', action: 'activateOrganizationsAccess', parameters: {}, physicalResourceId: PhysicalResourceId.of(`${SERVICE_PRINCIPALS.stackSets}-trusted-access`) },
+    );
   }
-}
 
-/** AwsCustomResource's provider is one singleton function per stack, outside the constructs that use it. */
-export function acknowledgeCustomResourceProvider(scope: Construct): void {
-  // SingletonFunction's construct id: 'AWS' and the uuid without dashes.
-  const provider = Stack.of(scope).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`);
-  if (!provider) return;
-  Validations.of(provider).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'The AwsCustomResource provider is a CDK-managed singleton; it only writes its own logs.',
-  });
+  private call(id: string, statements: PolicyStatement[], call: Omit<AwsSdkCall, 'region'>): AwsCustomResource {
+    // Organizations' endpoint is in us-east-1, whatever Region the stack is in; StackSets' organization access is
+    // activated where the StackSet is administered, also us-east-1.
+    const sdkCallInHome: AwsSdkCall = { ...call, region: HOME_REGION };
+    return sdkCall(this, id, { onCreate: sdkCallInHome, onUpdate: sdkCallInHome, statements, wildcardResourceReason: WHOLE_ORGANIZATION });
+  }
 }

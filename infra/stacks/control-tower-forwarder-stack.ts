@@ -1,9 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { CONTROL_TOWER_EVENT } from '../constructs/account-creation-events.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { eventRules } from '../constructs/event-rules.ts';
 import { eventBusArn } from '../names.ts';
 
 export interface ControlTowerForwarderStackProps extends StackProps {
@@ -28,11 +29,11 @@ export class ControlTowerForwarderStack extends Stack {
       purpose: 'A Control Tower CreateManagedAccount event forwarded to us-east-1',
     });
     const target = EventBus.fromEventBusArn(this, 'TargetBus', eventBusArn(this.partition, props.targetAccountId, props.targetEventBusName));
-    this.rule = new Rule(this, 'ForwardControlTowerRule', {
-      description: `Forward to us-east-1: ${CONTROL_TOWER_EVENT.description}`,
-      eventPattern: CONTROL_TOWER_EVENT.pattern,
-      // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
-      targets: [new EventBusTarget(target, { deadLetterQueue: this.deadLetterQueue.queue })],
-    });
+    // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
+    [this.rule] = eventRules(this, 'ForwardingRuleRole', {
+      events: [CONTROL_TOWER_EVENT],
+      prefix: 'Forward',
+      target: (role) => new EventBusTarget(target, { role, deadLetterQueue: this.deadLetterQueue.queue }),
+    }) as [Rule];
   }
 }

@@ -42,9 +42,12 @@ export class EnforcerStack extends Stack {
       eventBus: this.eventBus,
       createSlackWebhookSecret: props.createSlackWebhookSecret,
     });
-    if (!delegated && deployment.setupTrustedAccess) new OrganizationSetup(this, 'OrganizationSetup');
-    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId);
-    this.addNextSteps(config.notifications.slackWebhookSecretName);
+    // Single topology: the management account is this one, and sets up what the Account API and the StackSet need.
+    const setup = !delegated && deployment.setupTrustedAccess ? new OrganizationSetup(this, 'OrganizationSetup', { stackSetsAccess: config.triggers.contactChanged }) : undefined;
+    // The deploy-time run reads member accounts in organization context: not before trusted access is on.
+    if (setup) this.enforcer.triggers.deployRun?.node.addDependency(setup.trustedAccess);
+    if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId, setup);
+    this.addNextSteps(config);
   }
 
   private createEventBus(managementAccountId: string): EventBus {
@@ -68,7 +71,7 @@ export class EnforcerStack extends Stack {
    * Member accounts forward their contact edits to this stack's bus. Single topology: this stack also deploys the
    * forwarding StackSet, and the bus is the management account's default bus. Delegated: the management stack deploys it.
    */
-  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string): void {
+  private admitMemberContactChanges(config: EnforcerConfig, organizationId: string, setup: OrganizationSetup | undefined): void {
     if (this.eventBus) {
       this.eventBus.addToResourcePolicy(organizationForwardingStatement(organizationId, this.eventBus.eventBusArn));
       return;
@@ -79,25 +82,42 @@ export class EnforcerStack extends Stack {
       eventBusName: 'default',
       statement: organizationForwardingStatement(organizationId, busArn).toStatementJson(),
     });
-    new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+    const forwarding = new ContactChangeForwarding(this, 'ContactChangeForwarding', {
       enforcerBusArn: busArn,
       writerRoleArns: this.enforcer.writerRoleArns,
       organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
     });
+    if (setup?.stackSetsAccess) forwarding.stackSet.node.addDependency(setup.stackSetsAccess);
   }
 
-  /** What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. */
-  private addNextSteps(slackWebhookSecretName: string | undefined): void {
+  /**
+   * What `cdk deploy` prints last: where the enforcer is and what to do right after deploying. A new stack's deploy
+   * starts an audit of the whole organization (triggers.deploy, with triggers.firstDeploy: audit), so the next steps
+   * are to read its report, then to enforce.
+   */
+  private addNextSteps(config: EnforcerConfig): void {
     const { stateMachineArn } = this.enforcer.stateMachine;
+    const startExecution = (input: string) => `aws stepfunctions start-execution --region ${this.region} --state-machine-arn ${stateMachineArn} --input '${input}'`;
+    const deployAudits = config.triggers.deploy && config.triggers.firstDeploy === 'audit';
     new CfnOutput(this, 'StateMachineArn', { value: stateMachineArn });
     new CfnOutput(this, 'ConsoleUrl', {
       description: 'Start a run here; input {"dryRun": true} for an audit that writes nothing',
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachineArn}`,
     });
     new CfnOutput(this, 'FirstAuditRun', {
-      description: 'Next step: a first run in audit mode (reads and reports, writes nothing)',
-      value: `aws stepfunctions start-execution --region ${this.region} --state-machine-arn ${stateMachineArn} --input '{"dryRun": true}'`,
+      description: deployAudits
+        ? 'The first deploy of this stack started an audit of every account, which writes nothing; its report arrives by e-mail and under LatestReport. To run it again:'
+        : 'Next step: a first run in audit mode (reads and reports, writes nothing)',
+      value: startExecution('{"dryRun": true}'),
     });
+    new CfnOutput(this, 'EnforceAfterReview', {
+      description:
+        config.mode === 'audit'
+          ? 'mode is audit, so every run is a dry run: once the audit report shows what you expect, set mode: enforce in the configuration and deploy again'
+          : 'Once the audit report shows what you expect, write the contacts of every account now (the nightly run and account events already enforce):',
+      value: config.mode === 'audit' ? 'mode: enforce, then npx cdk deploy' : startExecution('{}'),
+    });
+    const slackWebhookSecretName = config.notifications.slackWebhookSecretName;
     if (slackWebhookSecretName) {
       new CfnOutput(this, 'SlackWebhookSecretToFill', {
         description: 'Then: store the Slack incoming-webhook URL in this secret (the stack leaves it empty)',

@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { alternateContactStatement, managedContactTypes, ownAccountArn, writeSta
 import { enabledChangeEvents } from '../constructs/change-events.ts';
 import { ContactChangeForwarding } from '../constructs/contact-change-forwarding.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { eventRules } from '../constructs/event-rules.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import type { DelegatedDeployment } from '../deployment.ts';
 import { eventBusArn, NAMES, roleArn } from '../names.ts';
@@ -40,27 +41,26 @@ export class ManagementStack extends Stack {
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
     // The management role writes this account's own contacts, the put task's role the members' (in its own account).
     const writers = [roleArn(this.partition, this.account, NAMES.managementRole), roleArn(this.partition, deployment.enforcerAccountId, NAMES.putContactsRole)];
-    this.forwardingRules = [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, writers)].map(
-      (event) =>
-        new Rule(this, `Forward${event.id}Rule`, {
-          description: `Forward to the Alternate Contacts Enforcer: ${event.description}`,
-          eventPattern: event.pattern,
-          targets: [new EventBusTarget(enforcerBus, { deadLetterQueue: this.deadLetterQueue.queue })],
-        }),
-    );
+    this.forwardingRules = eventRules(this, 'ForwardingRulesRole', {
+      events: [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, writers)],
+      prefix: 'Forward',
+      target: (role) => new EventBusTarget(enforcerBus, { role, deadLetterQueue: this.deadLetterQueue.queue }),
+    });
 
+    const setup = deployment.setupTrustedAccess
+      ? new OrganizationSetup(this, 'OrganizationSetup', { delegatedAdministratorAccountId: deployment.enforcerAccountId, stackSetsAccess: config.triggers.contactChanged })
+      : undefined;
     if (config.triggers.contactChanged) {
-      new ContactChangeForwarding(this, 'ContactChangeForwarding', {
+      const forwarding = new ContactChangeForwarding(this, 'ContactChangeForwarding', {
         enforcerBusArn: enforcerBus.eventBusArn,
         writerRoleArns: writers,
         organizationalUnitIds: config.triggers.contactChangedOrganizationalUnitIds,
       });
+      // A SERVICE_MANAGED StackSet fails to create, and the stack rolls back, until StackSets' trusted access is on.
+      if (setup?.stackSetsAccess) forwarding.stackSet.node.addDependency(setup.stackSetsAccess);
     }
 
     this.managementRole = this.createManagementRole(config, deployment);
-    if (deployment.setupTrustedAccess) {
-      new OrganizationSetup(this, 'OrganizationSetup', { delegatedAdministratorAccountId: deployment.enforcerAccountId });
-    }
     new CfnOutput(this, 'ManagementRoleArn', { value: this.managementRole.roleArn });
   }
 

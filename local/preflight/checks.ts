@@ -2,11 +2,12 @@ import { CloudFormationClient, ListStackSetsCommand } from '@aws-sdk/client-clou
 import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizations';
 import { type EnforcerConfig, isExcluded } from '#shared/config';
 import { CONTACT_TYPES } from '#shared/contacts';
-import { HOME_REGION } from '../../infra/names.ts';
+import { HOME_REGION, SERVICE_PRINCIPALS } from '../../infra/names.ts';
 import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, resultOfError, skipped, warn } from './result.ts';
+import { bootstrapCheck, trustedAccessCheck } from './prerequisite-checks.ts';
 import { scpCheck } from './scp-check.ts';
 
 export type { CheckResult, CheckStatus } from './result.ts';
@@ -16,8 +17,8 @@ export type { CheckResult, CheckStatus } from './result.ts';
  * with the command or setting that fixes it, WARN, or SKIPPED with the reason it could not be made.
  */
 
-export const ACCOUNT_SERVICE_PRINCIPAL = 'account.amazonaws.com';
-const CONTROL_TOWER_SERVICE_PRINCIPAL = 'controltower.amazonaws.com';
+export const ACCOUNT_SERVICE_PRINCIPAL = SERVICE_PRINCIPALS.account;
+const CONTROL_TOWER_SERVICE_PRINCIPAL = SERVICE_PRINCIPALS.controlTower;
 
 export interface PreflightOptions {
   readonly config: EnforcerConfig;
@@ -108,10 +109,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
       if (unknown.length === 0) return pass('config-targets', `all ${named.length} account and OU ids in overrides and exclusions exist`);
       return fail('config-targets', unknown.join('; '), `correct or remove those ids in ${configFile} (aws organizations list-accounts, aws organizations list-organizational-units-for-parent --parent-id ${(await roots())[0] ?? '<root id>'})`);
     }],
-    ['trusted-access', async () => {
-      if ((await servicePrincipals()).includes(ACCOUNT_SERVICE_PRINCIPAL)) return pass('trusted-access', `trusted access for ${ACCOUNT_SERVICE_PRINCIPAL} is enabled`);
-      return fail('trusted-access', `trusted access for ${ACCOUNT_SERVICE_PRINCIPAL} is not enabled: every call in organization context is AccessDenied`, `aws organizations enable-aws-service-access --service-principal ${ACCOUNT_SERVICE_PRINCIPAL} (management account)`);
-    }],
+    ['trusted-access', () => trustedAccessCheck(context)],
     ['delegated-admin', async () => {
       if (!delegated) return skipped('delegated-admin', 'single topology: no delegated administrator is needed');
       const register = `aws organizations register-delegated-administrator --account-id ${deployment.enforcerAccountId} --service-principal ${ACCOUNT_SERVICE_PRINCIPAL} (management account)`;
@@ -168,6 +166,7 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         `set deployment.controlTowerHomeRegion in ${configFile} to the home Region shown in Control Tower's Landing zone settings`,
       );
     }],
+    ['cdk-bootstrap', () => bootstrapCheck(context)],
     ['cloudtrail-delivery', () => cloudTrailCheck(context)],
     ...deployedChecks(context),
   ];

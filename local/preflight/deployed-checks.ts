@@ -47,7 +47,7 @@ export function deployedChecks(context: CheckContext): [string, () => Promise<Ch
   ];
 }
 
-async function describeStack(stackName: string, region: string): Promise<Stack | undefined> {
+export async function describeStack(stackName: string, region: string): Promise<Stack | undefined> {
   const cloudFormation = new CloudFormationClient({ region });
   try {
     const { Stacks: [stack] = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));

@@ -86,6 +86,7 @@ export function organizationsService(sim: Sim): Service {
   /** What trusted access the organization has granted, with the date AWS reports (the simulator's start). */
   const enabledServicePrincipals = () => [
     ...(state.trustedAccess ? [SERVICE_PRINCIPAL] : []),
+    ...(state.stackSetsTrustedAccess ? ['member.org.stacksets.cloudformation.amazonaws.com'] : []),
     ...(state.controlTower ? ['controltower.amazonaws.com'] : []),
   ];
 

@@ -126,6 +126,16 @@ export const simStateSchema = z.strictObject({
   /** Trusted access for account.amazonaws.com (`organizations enable-aws-service-access`). */
   trustedAccess: z.boolean(),
   /**
+   * CloudFormation StackSets' trusted access (`cloudformation activate-organizations-access`), which service-managed
+   * StackSets need; absent means off, as in a new organization.
+   */
+  stackSetsTrustedAccess: z.boolean().optional(),
+  /**
+   * The CDK bootstrap stack (CDKToolkit) in each account and Region that has one, with its BootstrapVersion output;
+   * absent means none anywhere.
+   */
+  cdkBootstrap: z.array(z.strictObject({ accountId: accountIdSchema, region: z.string().min(1), version: z.int().min(1) })).optional(),
+  /**
    * ALL, or CONSOLIDATED_BILLING: an organization without all features has no SCPs and no trusted access.
    * Optional, like the fields below, so states written before they were modelled still parse: absent means ALL.
    */

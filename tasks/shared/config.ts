@@ -142,8 +142,13 @@ export const configSchema = z
         contactChangedOrganizationalUnitIds: z.array(ouIdSchema).min(1, 'must list at least one OU id, or be left out for every member account').optional(),
         /** One whole-organization run when a deploy changes the configuration. */
         deploy: z.boolean({ error: 'must be true or false' }).default(true),
+        /**
+         * The run a new stack's deploy starts: `audit` reports what would change and writes nothing; `enforce` writes,
+         * before anyone has read a report of the organization, so it is the operator's explicit choice.
+         */
+        firstDeploy: z.enum(['audit', 'enforce'], { error: 'must be audit or enforce' }).default('audit'),
       })
-      .default({ schedule: 'cron(0 3 * * ? *)', controlTower: true, organizations: true, accountJoined: true, accountMoved: true, contactChanged: true, deploy: true }),
+      .default({ schedule: 'cron(0 3 * * ? *)', controlTower: true, organizations: true, accountJoined: true, accountMoved: true, contactChanged: true, deploy: true, firstDeploy: 'audit' }),
     /** Accounts reconciled at once; derived from the Account API quota when absent (see maxConcurrencyFor). */
     maxConcurrency: z.int({ error: 'must be a whole number' }).min(1, 'must be 1-40').max(40, 'must be 1-40').optional(),
     notifications: z
@@ -185,6 +190,12 @@ export const configSchema = z
       }
     }
     for (const problem of tagOverrideClashes(config.overrides.tags ?? {})) ctx.addIssue({ code: 'custom', ...problem });
+    if (config.triggers.firstDeploy === 'enforce' && !config.triggers.deploy) {
+      ctx.addIssue({ code: 'custom', path: ['triggers', 'firstDeploy'], message: 'enforce applies only with triggers.deploy: true, which starts the run it governs' });
+    }
+    if (config.triggers.firstDeploy === 'enforce' && config.mode === 'audit') {
+      ctx.addIssue({ code: 'custom', path: ['triggers', 'firstDeploy'], message: 'enforce cannot write in mode: audit, where every run is a dry run; set mode: enforce, or leave firstDeploy out' });
+    }
     const deployment = config.deployment;
     if (deployment?.topology === 'delegated') {
       if (!deployment.enforcerAccountId) {

@@ -26,7 +26,8 @@ export type RunInput =
   | ({ readonly trigger: 'account-moved'; readonly accountId: string; readonly destinationParentId: string } & ApiCallFacts)
   | ({ readonly trigger: 'contact-changed'; readonly accountId: string; readonly contactType: ContactType; readonly eventTime: string } & ApiCallFacts)
   | { readonly trigger: 'schedule'; readonly firing: string }
-  | { readonly trigger: 'deploy'; readonly configHash: string }
+  /** `firstDeploy`: the run a new stack's deploy starts, a dry run unless the configuration opts in. */
+  | { readonly trigger: 'deploy'; readonly configHash: string; readonly firstDeploy: boolean }
   /** Organizations TagResource or UntagResource: `accountId` when the resource is an account, absent for a root, OU or policy. */
   | { readonly trigger: 'tag-change'; readonly eventId: string; readonly resourceId: string; readonly accountId?: string }
   | { readonly trigger: 'manual'; readonly accountIds?: readonly string[]; readonly dryRun: boolean };

@@ -61,6 +61,15 @@ export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
 }
 
+/** A CloudFormation value as one string, each reference written `<LogicalId>`: Fn::Join is how CDK puts tokens in a string. */
+export const flat = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const json = value as Record<string, any>;
+  if (json.Ref) return `<${json.Ref}>`;
+  if (json['Fn::Join']) return (json['Fn::Join'][1] as unknown[]).map(flat).join(json['Fn::Join'][0]);
+  return JSON.stringify(value);
+};
+
 let tagExclusionConfig: string | undefined;
 /** The example configuration with a tag exclusion: a configuration that uses tags, so the tag-change rules deploy. */
 export const withTagExclusion = (): string =>

@@ -4,7 +4,8 @@ import { type EventParser, parseEvent, eventSchema } from './envelope.ts';
 /**
  * What the deploy-time custom resource passes to StartExecution when the configuration's hash changed
  * (infra/constructs/enforcer-triggers.ts builds it with deployInput). Shaped as an event so that console input can
- * never be mistaken for it.
+ * never be mistaken for it. `firstDeploy` marks the run CloudFormation starts when it creates the resource (a new
+ * stack): a fact, not a request; resolve-targets makes that run a dry run unless `triggers.firstDeploy` is `enforce`.
  */
 export const DEPLOY_SOURCE = 'alternate-contacts-enforcer.deploy';
 export const DEPLOY_DETAIL_TYPE = 'Configuration Deployed';
@@ -14,16 +15,21 @@ const configHashSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f
 const configDeployed = eventSchema({
   source: DEPLOY_SOURCE,
   detailType: DEPLOY_DETAIL_TYPE,
-  detail: z.strictObject({ configHash: configHashSchema }, { error: 'must be an object' }),
+  detail: z.strictObject({ configHash: configHashSchema, firstDeploy: z.literal(true, { error: 'must be true, or left out' }).optional() }, { error: 'must be an object' }),
 });
 
 /** The execution input for a deploy whose configuration hashes to `configHash`. */
-export const deployInput = (configHash: string) => ({ source: DEPLOY_SOURCE, 'detail-type': DEPLOY_DETAIL_TYPE, detail: { configHash } });
+export const deployInput = (configHash: string, { firstDeploy = false } = {}) => ({
+  source: DEPLOY_SOURCE,
+  'detail-type': DEPLOY_DETAIL_TYPE,
+  detail: { configHash, ...(firstDeploy && { firstDeploy }) },
+});
 
 export const deployConfigurationChanged: EventParser = {
   source: DEPLOY_SOURCE,
   trigger: 'deploy',
   parse(input) {
-    return { trigger: 'deploy', configHash: parseEvent(configDeployed, input).detail.configHash };
+    const { configHash, firstDeploy = false } = parseEvent(configDeployed, input).detail;
+    return { trigger: 'deploy', configHash, firstDeploy };
   },
 };
