@@ -37,7 +37,8 @@ Usage: npm start -- [options]
                           retry pauses shrink (default 10)
   --quota-scale X         multiply the Account API quotas, e.g. 0.1 for a throttling storm (default 1)
   --latency MS            simulated latency per AWS call (default 20)
-  --verbose               the tasks' INFO logs
+  --verbose               also print the tasks' own JSON logs (INFO and up); without it, the terminal shows
+                          only the run's lines, and a refusal is its one line
   --help                  this text
 
 State is kept in .local-state/ between runs, so a second run sees the first run's writes.
@@ -270,7 +271,8 @@ async function runEnforcer(options: Options, io: CliIo): Promise<number> {
     speedup: options.speedup,
     quotaScale: options.quotaScale,
     latencyMs: options.latency,
-    logLevel: options.verbose ? 'INFO' : 'WARN',
+    // The tasks log for CloudWatch, one JSON line each; at a terminal the refusal or the report says it already.
+    logLevel: options.verbose ? 'INFO' : 'SILENT',
     onTask: ({ state, output, error }) => {
       if (state === 'ListAccounts' && output) accountCount = (output as WorkList).accountCount;
       if (state === 'RecordResult' && !error) onRecorded();

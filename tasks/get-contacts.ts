@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { describeError, getContact, perType } from '#shared/account-api';
-import type { ContactType, DesiredContacts } from '#shared/contacts';
+import type { ContactType, DesiredContact, DesiredContacts } from '#shared/contacts';
 import type { CallTarget, CurrentContacts } from '#shared/model';
 import { logger } from '#shared/powertools';
 
@@ -12,7 +12,8 @@ interface GetContactsInput {
 
 export const handler = async ({ target, desired, recentlyJoined }: GetContactsInput, context: Context): Promise<CurrentContacts> => {
   logger.addContext(context);
-  const types = Object.keys(desired) as ContactType[];
+  // A type that could not be resolved fails without a call (compare-contacts): reading it would serve no decision.
+  const types = (Object.entries(desired) as [ContactType, DesiredContact][]).filter(([, wanted]) => !('problem' in wanted)).map(([type]) => type);
   return perType(
     types,
     (type) => getContact(target, type, recentlyJoined),

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources, usesTags } from '#shared/config';
+import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
 import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
 import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
-import { accountTags, describeAccounts, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
+import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
 import { writeChunks } from '#shared/run-table';
@@ -107,16 +107,11 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
       ? await awaitActivation(await describeAccounts(plan.accountIds), remainingMs)
       : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
-  // Tags only when the configuration uses them, and only of the accounts that id and OU exclusions leave in.
-  const tagged = usesTags(config)
-    ? await accountTags(active.filter((account) => !isExcluded(config, account.id, account.ouPath)).map((account) => account.id))
-    : new Map<string, AccountTags>();
-  const tagsOf = (account: OrganizationAccount) => tagged.get(account.id) ?? {};
-  const included = active.filter((account) => !isExcluded(config, account.id, account.ouPath, tagsOf(account)));
+  const included = await includedWithTags(config, active);
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
   const notReady = found.filter((account) => account.state === PENDING_ACTIVATION && !isExcluded(config, account.id, account.ouPath)).length;
   const now = Date.now();
-  const targets = included.map((account) => toTarget(account, tagsOf(account), managementId, now));
+  const targets = included.map(({ account, tags }) => toTarget(account, tags, managementId, now));
 
   const chunks = chunked(targets);
   await writeChunks(plan.runId, chunks);

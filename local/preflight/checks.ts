@@ -5,6 +5,7 @@ import { CONTACT_TYPES } from '#shared/contacts';
 import { HOME_REGION, SERVICE_PRINCIPALS } from '../../infra/names.ts';
 import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
+import { layerConflictsIn } from './layer-check.ts';
 import { type OrganizationFacts, organizationFacts } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, resultOfError, skipped, warn } from './result.ts';
 import { bootstrapCheck, trustedAccessCheck } from './prerequisite-checks.ts';
@@ -106,8 +107,15 @@ export async function runChecks(options: PreflightOptions): Promise<CheckResult[
         if (id.startsWith('ou-') && (await facts.organizationalUnitExists(id))) continue;
         unknown.push(`${path} names ${id}, which is not in the organization`);
       }
-      if (unknown.length === 0) return pass('config-targets', `all ${named.length} account and OU ids in overrides and exclusions exist`);
-      return fail('config-targets', unknown.join('; '), `correct or remove those ids in ${configFile} (aws organizations list-accounts, aws organizations list-organizational-units-for-parent --parent-id ${(await roots())[0] ?? '<root id>'})`);
+      const conflicts = await layerConflictsIn(config, all);
+      if (unknown.length === 0 && conflicts.length === 0) {
+        return pass('config-targets', `all ${named.length} account and OU ids in overrides and exclusions exist, and no account's layers contradict each other`);
+      }
+      const fixes = [
+        ...(unknown.length > 0 ? [`correct or remove those ids in ${configFile} (aws organizations list-accounts, aws organizations list-organizational-units-for-parent --parent-id ${(await roots())[0] ?? '<root id>'})`] : []),
+        ...(conflicts.length > 0 ? [`make those layers agree in ${configFile}, as each line says; until then each run fails that type of that account and writes nothing for it`] : []),
+      ];
+      return fail('config-targets', [...unknown, ...conflicts].join('; '), fixes.join('; '));
     }],
     ['trusted-access', () => trustedAccessCheck(context)],
     ['delegated-admin', async () => {

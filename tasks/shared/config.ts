@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import {
   accountIdSchema,
@@ -14,16 +14,13 @@ import {
   type DesiredSources,
   ouIdSchema,
   POLICIES,
-  type Policy,
 } from './contacts.ts';
 import { ConfigError } from './errors.ts';
 import { MAX_NESTING_DEPTH, pathText, shapeProblem } from './input-shape.ts';
+import { type ContactLayer, conflictLine, FIELD_NAMES, type FieldName, layerConflicts, resolvedPolicy } from './layer-conflicts.ts';
 import { scheduleProblem } from './schedule.ts';
 
 const policySchema = z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` });
-
-const FIELD_NAMES = ['name', 'title', 'email', 'phone'] as const;
-type FieldName = (typeof FIELD_NAMES)[number];
 
 // Organizations' tag rules: a key of 1-128 characters, a value of 0-256.
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Tag.html
@@ -176,19 +173,7 @@ export const configSchema = z
     deployment: deploymentSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    const overrideSets = [
-      ['overrides', 'organizationalUnits', config.overrides.organizationalUnits],
-      ['overrides', 'tags', config.overrides.tags ?? {}],
-      ['overrides', 'accounts', config.overrides.accounts],
-    ] as const;
-    for (const [root, kind, entries] of overrideSets) {
-      for (const [id, override] of Object.entries(entries)) {
-        for (const [type, fields] of Object.entries(override) as [ContactType, ContactOverride][]) {
-          const problem = overrideProblem(config.contacts[type]?.policy, type, fields);
-          if (problem) ctx.addIssue({ code: 'custom', path: [root, kind, id, type, ...problem.path], message: problem.message });
-        }
-      }
-    }
+    for (const problem of loadTimeConflicts(config)) ctx.addIssue({ code: 'custom', ...problem });
     for (const problem of tagOverrideClashes(config.overrides.tags ?? {})) ctx.addIssue({ code: 'custom', ...problem });
     if (config.triggers.firstDeploy === 'enforce' && !config.triggers.deploy) {
       ctx.addIssue({ code: 'custom', path: ['triggers', 'firstDeploy'], message: 'enforce applies only with triggers.deploy: true, which starts the run it governs' });
@@ -210,24 +195,47 @@ export const configSchema = z
   });
 
 type ContactOverride = z.infer<typeof contactOverrideSchema>;
+type Overrides = Record<string, z.infer<typeof overrideSchema>>;
+interface LayeredConfig {
+  readonly contacts: Partial<Record<ContactType, ContactLayer['entry']>>;
+  readonly overrides: { readonly organizationalUnits: Overrides; readonly tags?: Overrides; readonly accounts: Overrides };
+}
 
 /**
- * What is wrong with one override of one type, given the type's default policy. Under a `delete` default the layers
- * below have no fields to fill in, so an override that turns the type back on gives all four, and one that gives
- * fields must say which policy they are for: every account then resolves to a whole contact or to none.
+ * The layer conflicts the file alone decides: each override over the default (its accounts may sit where no other
+ * layer applies: an OU's next account, an account moved to the root), and each two tag overrides of different keys
+ * over the default, in both orders (one account may carry both tags). An OU below another OU, and an account below
+ * an OU or carrying a tag, are the organization's to decide: the run and preflight ask the same rule then.
  */
-function overrideProblem(basePolicy: Policy | undefined, type: ContactType, override: ContactOverride): { path: string[]; message: string } | undefined {
-  if (!basePolicy) return { path: [], message: `overrides a type that contacts does not manage; add contacts.${type} first` };
-  if (basePolicy !== 'delete') return undefined;
-  const given = FIELD_NAMES.filter((field) => override[field] !== undefined);
-  if (given.length > 0 && override.policy === undefined) {
-    return { path: ['policy'], message: `is required with fields, since contacts.${type}.policy is delete; set enforce or fill-missing` };
+function loadTimeConflicts(config: LayeredConfig): { path: string[]; message: string }[] {
+  const problems = new Map<string, { path: string[]; message: string }>();
+  const add = (path: readonly string[], message: string) => problems.set(conflictLine({ path, message }), { path: [...path], message });
+  const layerOf = (kind: string, id: string, type: ContactType, entry: ContactOverride): ContactLayer => ({ path: ['overrides', kind, id, type], entry });
+  for (const kind of ['organizationalUnits', 'tags', 'accounts'] as const) {
+    for (const [id, override] of Object.entries(config.overrides[kind] ?? {})) {
+      for (const [type, entry] of Object.entries(override) as [ContactType, ContactOverride][]) {
+        const base = config.contacts[type];
+        if (!base) add(['overrides', kind, id, type], `overrides a type that contacts does not manage; add contacts.${type} first`);
+        else for (const conflict of layerConflicts([{ path: ['contacts', type], entry: base }, layerOf(kind, id, type, entry)])) add(conflict.path, conflict.message);
+      }
+    }
   }
-  const missing = FIELD_NAMES.filter((field) => override[field] === undefined);
-  if ((override.policy === 'enforce' || override.policy === 'fill-missing') && missing.length > 0) {
-    return { path: [missing[0]!], message: `must be a string: contacts.${type}.policy is delete, so policy ${override.policy} here needs name, title, email and phone` };
+  const tags = Object.entries(config.overrides.tags ?? {});
+  for (const [pair, override] of tags) {
+    for (const [other, otherOverride] of tags) {
+      if (splitTagPair(pair)[0] === splitTagPair(other)[0]) continue;
+      for (const type of CONTACT_TYPES) {
+        const base = config.contacts[type];
+        const [lower, upper] = [override[type], otherOverride[type]];
+        if (!base || !lower || !upper) continue;
+        const layers = [{ path: ['contacts', type], entry: base }, layerOf('tags', pair, type, lower), layerOf('tags', other, type, upper)];
+        for (const conflict of layerConflicts(layers)) {
+          if (!problems.has(conflictLine(conflict))) add(conflict.path, `${conflict.message}; an account may carry both ${pair} and ${other}`);
+        }
+      }
+    }
   }
-  return undefined;
+  return [...problems.values()];
 }
 
 /**
@@ -326,12 +334,56 @@ function unquotedIds(document: Document, lines: LineCounter): string[] {
 /** One line per YAML syntax error. The parser recurses, and YAML nested past its stack says so as a plain problem. */
 function yamlProblem(error: YAMLError): string {
   const line = error.linePos ? `line ${error.linePos[0].line}: ` : '';
-  if (/call stack/i.test(error.message)) return `(file): ${line}nests far deeper than ${MAX_NESTING_DEPTH} levels, the most allowed`;
+  if (/call stack/i.test(error.message)) return `(file): ${line}${NESTED_TOO_DEEP}`;
   return `(file): ${error.message.split('\n')[0]}`;
 }
 
-/** Reads a YAML or JSON configuration file and validates it. */
+const NESTED_TOO_DEEP = `nests far deeper than ${MAX_NESTING_DEPTH} levels, the most allowed`;
+
+// The yaml library stops expanding aliases past this count and throws: an alias bomb (anchors of anchors, nine
+// wide and nine deep) would otherwise grow a small file into millions of values. https://eemeli.org/yaml/#tojs-options
+const MAX_ALIAS_COUNT = 100;
+
+/** The line of the first alias (`*name`): where expanding starts, when the library's own error names no line. */
+function firstAliasLine(document: Document, lines: LineCounter): string {
+  let line = '';
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.range) line = `line ${lines.linePos(alias.range[0]).line}: `;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
+/** The document as plain values; what the library throws while building them becomes a problem with the rule. */
+function plainValues(document: Document, lines: LineCounter, source: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message)) {
+      throw new ConfigError([`(file): ${firstAliasLine(document, lines)}its aliases expand past ${MAX_ALIAS_COUNT} aliased values, the most allowed (a guard against alias bombs); write the values out`], source);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads a YAML or JSON configuration file and validates it. Whatever goes wrong on the way (the file system, the
+ * decoder, the yaml library, a stack) is a ConfigError naming the file and the rule, never a library's own error.
+ */
 export function loadConfig(path: string): EnforcerConfig {
+  try {
+    return readConfig(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+    throw new ConfigError([`(file): ${/call stack/i.test(message) ? NESTED_TOO_DEEP : `cannot be read as a configuration (${message})`}`], path);
+  }
+}
+
+function readConfig(path: string): EnforcerConfig {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -342,7 +394,7 @@ export function loadConfig(path: string): EnforcerConfig {
   const document = parseDocument(decodeUtf8(bytes, path), { lineCounter: lines, prettyErrors: true });
   if (document.errors.length > 0) throw new ConfigError(document.errors.map(yamlProblem), path);
   const quoteProblems = unquotedIds(document, lines);
-  return validated(document.toJS({ maxAliasCount: 100 }), path, quoteProblems);
+  return validated(plainValues(document, lines, path), path, quoteProblems);
 }
 
 /** An account's tags, key to value, from Organizations ListTagsForResource. */
@@ -366,38 +418,70 @@ type FieldOutcome = { readonly value: string } | { readonly problem: string };
 type Override = EnforcerConfig['overrides']['accounts'][string];
 
 /** The override layers that apply to one account, lowest first: each OU from the root down, its matching tags, the account. */
-function overrideLayers(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags): { source: DesiredSource; override: Override | undefined }[] {
+function overrideLayers(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags): { source: DesiredSource; path: string[]; override: Override | undefined }[] {
   return [
-    ...ouPath.map((id) => ({ source: { layer: 'ou', id } as const, override: config.overrides.organizationalUnits[id] })),
+    ...ouPath.map((id) => ({ source: { layer: 'ou', id } as const, path: ['overrides', 'organizationalUnits', id], override: config.overrides.organizationalUnits[id] })),
     ...Object.entries(config.overrides.tags ?? {})
       .filter(([pair]) => hasTag(tags, pair))
-      .map(([tag, override]) => ({ source: { layer: 'tag', tag } as const, override })),
-    { source: { layer: 'account' } as const, override: config.overrides.accounts[accountId] },
+      .map(([tag, override]) => ({ source: { layer: 'tag', tag } as const, path: ['overrides', 'tags', tag], override })),
+    { source: { layer: 'account' } as const, path: ['overrides', 'accounts', accountId], override: config.overrides.accounts[accountId] },
   ];
+}
+
+/** One layer's entry for one type: the default's, or an override's. */
+type TypeEntry = NonNullable<EnforcerConfig['contacts'][ContactType] | Override[ContactType]>;
+
+/** The entries of one type that apply to one account, lowest first, each with its path: the default, then its overrides. */
+function typeLayers(config: EnforcerConfig, type: ContactType, overrides: ReturnType<typeof overrideLayers>): { path: string[]; entry: TypeEntry }[] {
+  const base = config.contacts[type];
+  if (!base) return [];
+  return [
+    { path: ['contacts', type], entry: base },
+    ...overrides.flatMap(({ path, override }) => (override?.[type] ? [{ path: [...path, type], entry: override[type] }] : [])),
+  ];
+}
+
+/**
+ * Where the layers that apply to one account contradict each other, per type, one `path: rule` line each. The file
+ * alone cannot see an account's OU path or tags; the run and preflight can, and ask this.
+ */
+export function accountConflicts(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags = {}): Partial<Record<ContactType, string[]>> {
+  const overrides = overrideLayers(config, accountId, ouPath, tags);
+  const conflicts: Partial<Record<ContactType, string[]>> = {};
+  for (const type of CONTACT_TYPES) {
+    const lines = layerConflicts(typeLayers(config, type, overrides)).map(conflictLine);
+    if (lines.length > 0) conflicts[type] = lines;
+  }
+  return conflicts;
 }
 
 /**
  * The contacts one account should have, layer over layer: defaults, each OU override from the root down (the nearest
  * OU wins), the tag overrides matching the account's tags, then the account override. A field may name an account
  * tag: a missing tag leaves the layer below in force; a value AWS would refuse fails that type, naming the tag.
- * Types whose resolved policy is `ignore` are left out, so they are never read.
+ * Layers that contradict each other (accountConflicts) fail the type with every path involved, and nothing is done
+ * for it. Types whose resolved policy is `ignore` are left out, so they are never read.
  */
 export function resolveDesired(config: EnforcerConfig, accountId: string, ouPath: readonly string[], tags: AccountTags = {}): DesiredContacts {
-  const layers = overrideLayers(config, accountId, ouPath, tags).map(({ override }) => override);
+  const overrides = overrideLayers(config, accountId, ouPath, tags);
   const desired: DesiredContacts = {};
   for (const type of CONTACT_TYPES) {
-    const base = config.contacts[type];
-    if (!base) continue;
-    let policy: Policy = base.policy;
+    const layers = typeLayers(config, type, overrides);
+    if (layers.length === 0) continue;
+    const policy = resolvedPolicy(layers);
+    const conflicts = layerConflicts(layers);
+    if (conflicts.length > 0) {
+      desired[type] = { policy, problem: `the configuration's layers contradict each other: ${conflicts.map(conflictLine).join('; ')}` };
+      continue;
+    }
+    if (policy === 'ignore') continue;
     const fields: Partial<Record<FieldName, FieldOutcome>> = {};
-    for (const layer of [base, ...layers.map((override) => override?.[type])]) {
-      if (layer?.policy) policy = layer.policy;
+    for (const { entry } of layers) {
       for (const field of FIELD_NAMES) {
-        const outcome = fieldOutcome(type, field, layer?.[field], tags);
+        const outcome = fieldOutcome(type, field, entry[field], tags);
         if (outcome) fields[field] = outcome;
       }
     }
-    if (policy === 'ignore') continue;
     desired[type] = policy === 'delete' ? { policy } : wholeContact(policy, type, fields);
   }
   return desired;

@@ -60,8 +60,11 @@ export const ouIdSchema = z.string({ error: 'must be a string' }).regex(OU_ID_PA
 /** What one account should have for one type, after defaults and overrides (`ignore` types are left out). */
 export type DesiredContact =
   | { readonly policy: 'enforce' | 'fill-missing'; readonly contact: Contact }
-  /** The contact could not be resolved (a tag's value AWS would refuse): the type fails with this reason, unwritten. */
-  | { readonly policy: 'enforce' | 'fill-missing'; readonly problem: string }
+  /**
+   * The contact could not be resolved (a tag's value AWS would refuse, or layers that contradict each other): the
+   * type fails with this reason, unread and unwritten, whatever its policy.
+   */
+  | { readonly policy: Policy; readonly problem: string }
   | { readonly policy: 'delete' };
 export type DesiredContacts = Partial<Record<ContactType, DesiredContact>>;
 

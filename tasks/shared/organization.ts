@@ -10,6 +10,7 @@ import {
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
 import { toNamedError } from './account-api.ts';
+import { type AccountTags, type EnforcerConfig, isExcluded, usesTags } from './config.ts';
 import { MalformedInputError } from './errors.ts';
 
 // Adaptive retry: the walk sends several parents' calls at once from one container, and the client's own rate limiter
@@ -189,4 +190,16 @@ export function accountTags(ids: readonly string[]): Promise<Map<string, Record<
     const found = await mapInFlight(ids, TAG_READS_AT_ONCE, tagsOf);
     return new Map(ids.map((id, index) => [id, found[index]!]));
   });
+}
+
+/**
+ * The accounts no exclusion covers, each with its tags: read only when the configuration uses tags, and only for the
+ * accounts the id and OU exclusions leave in, since each is a call of its own.
+ */
+export async function includedWithTags(config: EnforcerConfig, accounts: readonly OrganizationAccount[]): Promise<{ account: OrganizationAccount; tags: AccountTags }[]> {
+  const candidates = accounts.filter((account) => !isExcluded(config, account.id, account.ouPath));
+  const tagged = usesTags(config) ? await accountTags(candidates.map((account) => account.id)) : new Map<string, AccountTags>();
+  return candidates
+    .map((account) => ({ account, tags: tagged.get(account.id) ?? {} }))
+    .filter(({ account, tags }) => !isExcluded(config, account.id, account.ouPath, tags));
 }

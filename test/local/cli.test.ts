@@ -53,7 +53,7 @@ describe('npm start', () => {
     const { code, stdout } = await start('--help');
 
     expect(code).toBe(0);
-    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--report-dir', '--target', '--apply', '--reset']) expect(stdout).toContain(flag);
+    for (const flag of ['--accounts', '--event', '--input', '--dry-run', '--config', '--report-json', '--report-dir', '--target', '--apply', '--reset', '--verbose']) expect(stdout).toContain(flag);
     expect(stdout).toContain('Exit codes: 0');
   });
 
@@ -77,6 +77,8 @@ describe('npm start', () => {
     [['--input', '{"accountIds": ["222222222222"]}', '--input', '{}'], '--input: given twice'],
     [['--dry-run', '--dry-run'], '--dry-run: given twice'],
     [['--dry-run=false'], "Option '--dry-run' does not take an argument"],
+    [['--verbose', '--verbose'], '--verbose: given twice'],
+    [['--verbose=yes'], "Option '--verbose' does not take an argument"],
     [['--input', '--dry-run'], "Option '--input' argument is ambiguous"],
     [['--management-role-arn', 'arn:aws:iam::111111111111:role/x'], '--management-role-arn: only with --target aws'],
   ])('refuses %j with a clear message and exit code 2, and runs nothing', async (args, message) => {
@@ -105,6 +107,29 @@ describe('npm start', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('contacts.SECURITY.phone: may hold only digits, spaces and ()+-');
     expect(stdout).not.toContain('Accounts processed');
+  });
+
+  it.each([
+    ['an account override below a deleting default', 'contacts:\n  SECURITY: { policy: delete }\noverrides:\n  accounts:\n    "111122223333": { SECURITY: { email: mine@example.com } }\n', [
+      'overrides.accounts.111122223333.SECURITY.email: is given under policy delete from contacts.SECURITY.policy',
+    ]],
+    ['aliases nine deep and nine wide before a valid configuration', readFileSync(join(ROOT, 'test/config/invalid/106-alias-bomb.yaml'), 'utf8'), [
+      '(file): line 4: its aliases expand past 100 aliased values, the most allowed',
+    ]],
+  ])('refuses a configuration with %s, with or without --dry-run: its own message, no stack trace, nothing run', async (_case, text, expected) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'enforcer-config-')), 'config.yaml');
+    writeFileSync(file, text);
+
+    for (const args of [['--config', file], ['--config', file, '--dry-run']]) {
+      const { code, stderr, stdout, cwd } = await start(...args);
+
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Invalid configuration ${file}:`);
+      for (const line of expected) expect(stderr).toContain(`  - ${line}`);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stdout).toBe('');
+      expect(existsSync(join(cwd, '.local-state'))).toBe(false);
+    }
   });
 
   it('fails a malformed input naming the field, exit code 1, and writes nothing: the engine never starts', async () => {
@@ -170,6 +195,24 @@ describe('npm start', () => {
 });
 
 describe('npm start, as a real process', () => {
+  it('shows a refused event as its one line, and the tasks\' JSON logs only with --verbose', async () => {
+    const event = join(mkdtempSync(join(tmpdir(), 'enforcer-event-')), 'event.json');
+    writeFileSync(event, readFileSync(join(SAMPLE_EVENTS_DIR, 'orgs-create-account-result-succeeded.json'), 'utf8').replaceAll('222222222222', '999999999999'));
+    const refusal = 'Run failed: MalformedInputError: accountIds: 999999999999 is not an account of this organization';
+
+    const [quiet, verbose] = await Promise.all([startProcess('--event', event), startProcess('--event', event, '--verbose')]);
+
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr.trimEnd().split('\n').at(-1)).toBe(refusal);
+    expect(`${quiet.stdout}${quiet.stderr}`).not.toContain('{"level"');
+    expect(verbose.code).toBe(1);
+    // Powertools writes ERROR lines to stderr and INFO lines to stdout.
+    expect(verbose.stderr).toMatch(/^\{"level":"ERROR","message":"Input refused; nothing runs"/m);
+    expect(verbose.stdout).toMatch(/^\{"level":"INFO","message":"Run resolved"/m);
+    expect(verbose.stderr.trimEnd().split('\n').at(-1)).toBe(refusal);
+  });
+
   it('exits 2 on a blank flag from the real command line, as an unset shell variable gives it', async () => {
     const { code, stderr, cwd } = await startProcess('--input', '');
 

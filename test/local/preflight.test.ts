@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config';
 import { exitCodeOf, formatResults } from '../../local/preflight.ts';
-import { MANAGEMENT_ACCOUNT_ID, ORGANIZATION_TRAIL_NAME, QUARANTINE_OU_ID, ROOT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
+import { MANAGEMENT_ACCOUNT_ID, ORGANIZATION_TRAIL_NAME, QUARANTINE_OU_ID, ROOT_ID, SANDBOX_ACCOUNT_ID, SECURITY_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import type { SimState, SimTrail } from '../../local/simulator/index.ts';
 import { CONFIG_FILE, type PreflightHarness, preflightHarness, READ_ONLY_CALL, resultOf, scp } from './preflight-harness.ts';
 
@@ -104,6 +104,45 @@ describe('preflight finds one trap at a time (single topology), with its fix', (
     expect(result.status).toBe('FAIL');
     expect(result.detail).toContain('overrides.organizationalUnits.ou-ab12-n0th3r3x names ou-ab12-n0th3r3x, which is not in the organization');
     expect(result.fix).toContain(`correct or remove those ids in ${CONFIG_FILE}`);
+  });
+
+  it('an account override below an OU override that deletes the type: FAIL in config-targets, naming the account, the type and both paths', async () => {
+    const ledger = preflight.simulator.state.accounts.find((a) => a.name === 'ledger-prod')!;
+    const conflicting = {
+      ...config,
+      overrides: { ...config.overrides, organizationalUnits: { [WORKLOADS_OU_ID]: { OPERATIONS: { policy: 'delete' as const } } }, accounts: { [ledger.id]: { OPERATIONS: { email: 'ledger-ops@example.com' } } } },
+    };
+
+    const result = resultOf(await preflight.run(undefined, conflicting), 'config-targets');
+
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toBe(
+      `account ${ledger.id} (ledger-prod) OPERATIONS: overrides.accounts.${ledger.id}.OPERATIONS.email: is given under policy delete from overrides.organizationalUnits.${WORKLOADS_OU_ID}.OPERATIONS.policy, so it would be dropped without a word (a deleted contact has no fields); set policy enforce or fill-missing next to it, or remove it`,
+    );
+    expect(result.fix).toContain(`make those layers agree in ${CONFIG_FILE}`);
+  });
+
+  it('an account that carries a deleting tag and gives its own field: FAIL in config-targets, its tags read with ListTagsForResource', async () => {
+    const tagged = {
+      ...config,
+      overrides: {
+        ...config.overrides,
+        tags: { 'environment=sandbox': { OPERATIONS: { policy: 'delete' as const } } },
+        accounts: { ...config.overrides.accounts, [SANDBOX_ACCOUNT_ID]: { OPERATIONS: { phone: '+1 555 0199' } } },
+      },
+    };
+
+    const result = resultOf(
+      await preflight.run((state) => {
+        for (const account of state.accounts) if (account.id === SANDBOX_ACCOUNT_ID) account.tags = { environment: 'sandbox' };
+      }, tagged),
+      'config-targets',
+    );
+
+    expect(result.status).toBe('FAIL');
+    expect(result.detail).toBe(
+      `account ${SANDBOX_ACCOUNT_ID} (sandbox) OPERATIONS: overrides.accounts.${SANDBOX_ACCOUNT_ID}.OPERATIONS.phone: is given under policy delete from overrides.tags."environment=sandbox".OPERATIONS.policy, so it would be dropped without a word (a deleted contact has no fields); set policy enforce or fill-missing next to it, or remove it`,
+    );
   });
 
   it('an excluded OU with no accounts left still exists: PASS (asked for by id)', async () => {
