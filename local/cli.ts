@@ -195,7 +195,9 @@ function explain(run: RunInput): string {
     case 'organizations':
       return `${run.trigger === 'control-tower' ? 'Control Tower CreateManagedAccount' : 'Organizations CreateAccountResult'} event, state ${run.state}: ${run.accountId ? `account ${run.accountId}` : 'no account to reconcile'}`;
     case 'account-joined':
-      return `Organizations AccountJoinedOrganization event (${run.joinedMethod}): account ${run.accountId}`;
+      return `Organizations AccountJoinedOrganization event (${run.joinedMethod}): ${
+        'joinedSearch' in run ? `no account id, so the accounts that joined between ${run.joinedSearch.from} and ${run.joinedSearch.to}` : `account ${run.accountId}`
+      }`;
     case 'account-moved':
       return `Organizations MoveAccount event: account ${run.accountId}, at the parent Organizations names now`;
     case 'contact-changed':

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/config';
 import { ENV, requiredEnv } from '#shared/env';
+import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
 import { isGuarded } from '#shared/guardrail';
-import type { CallContext, RunPlan, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
+import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
 import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
 import { logger } from '#shared/powertools';
@@ -87,12 +88,26 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
   }
 }
 
+/**
+ * The accounts that joined in a search's window, found in one organization listing (its accounts carry
+ * JoinedTimestamp, as a nightly run's do), and the warning that says so.
+ */
+async function joinedAccounts(search: JoinedAccountSearch, managementId: string): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
+  const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(), search, managementId);
+  logger.info('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
+  return { accounts: found, warning: joinedSearchWarning(search, found, beyondLimit) };
+}
+
 export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Promise<WorkList> => {
   logger.addContext(context);
   const managementId = await managementAccountId();
-  const found = plan.accountIds
-    ? await awaitActivation(await describeAccounts(plan.accountIds), () => context.getRemainingTimeInMillis())
-    : await listOrganizationAccounts();
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  const searched = plan.joinedSearch && (await joinedAccounts(plan.joinedSearch, managementId));
+  const found = searched
+    ? await awaitActivation(searched.accounts, remainingMs)
+    : plan.accountIds
+      ? await awaitActivation(await describeAccounts(plan.accountIds), remainingMs)
+      : await listOrganizationAccounts();
   const active = found.filter((account) => account.state === 'ACTIVE');
   const included = await includedWithTags(config, active);
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
@@ -113,5 +128,6 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
     maxConcurrency,
     ...(skipped.length > 0 && { skippedAccounts: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length }),
     ...(notReady > 0 && { notReadyCount: notReady }),
+    ...(searched && { warnings: [searched.warning] }),
   };
 };

@@ -6,9 +6,9 @@ import { configHash } from '#shared/config-hash';
 import { CONTACT_TYPES } from '#shared/contacts';
 import { ENV, requiredEnv } from '#shared/env';
 import { lockedTypes } from '#shared/guardrail';
-import type { AccountResult, Refusal, Report, ReportFilesOutcome, RunPlan, WorkList } from '#shared/model';
+import { type AccountResult, coversWholeOrganization, type Refusal, type Report, type ReportFilesOutcome, type RunPlan, type WorkList } from '#shared/model';
 import { postToSlack, publishToTopic } from '#shared/notify';
-import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS } from '#shared/metrics';
+import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS, WARNING_METRICS } from '#shared/metrics';
 import { logger } from '#shared/powertools';
 import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunRecords, type RunReport } from '#shared/report';
 import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report-files/index';
@@ -99,6 +99,7 @@ function complianceReport(plan: RunPlan, work: WorkList, results: readonly Accou
     mode: config.mode,
     dryRun: plan.dryRun,
     ...(refusal && { refusal }),
+    ...(work.warnings && { warnings: work.warnings }),
     configHash: hash,
     excluded: work.excludedCount,
   };
@@ -113,7 +114,7 @@ async function storeFiles(compliance: ComplianceReport, plan: RunPlan): Promise<
   if (!reportBucket) return { status: 'SKIPPED' };
   try {
     const { runId, reportedAt, refusal } = compliance.run;
-    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: !plan.accountIds && !refusal }, renderReportFiles(compliance));
+    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: coversWholeOrganization(plan) && !refusal }, renderReportFiles(compliance));
     const { bucket, prefix, latestPrefix, consoleUrl } = stored;
     return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
   } catch (error) {
@@ -154,7 +155,8 @@ const runStatus = ({ refusal }: ComplianceReport['run'], accountsFailed: number)
 
 /**
  * One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. A refused run
- * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs.
+ * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs. Each
+ * warning counts 1 in its own metric.
  */
 function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void {
   const values: MetricSet['values'] = run.refusal
@@ -164,6 +166,7 @@ function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void
         [RUN_METRICS.changed]: run.accountsChanged,
         [RUN_METRICS.drift]: run.accountsDrifted,
         [RUN_METRICS.failed]: accountsFailed,
+        ...Object.fromEntries((run.warnings ?? []).map((warning) => [WARNING_METRICS[warning.code].metricName, 1])),
       };
   emitMetrics([{ values }, { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run, accountsFailed) } }]);
 }

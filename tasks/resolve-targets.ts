@@ -28,7 +28,12 @@ const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
  * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
  *   (Scheduler's execution id changes with every attempt);
  * - a deploy, `deploy:<configuration hash>`: one run per configuration, however often CloudFormation asks;
- * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate.
+ * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate;
+ * - an AccountJoinedOrganization event without its account id, `joined:<joinedTime, UTC>`: its run searches the
+ *   accounts that joined around that moment, so the moment is the run. A redelivery finds the claim taken, and so
+ *   does the event of a second account that joined in the same second, which that window covered too. It names no
+ *   account, so it cannot share the account key: the accounts it finds may already have been reconciled by their
+ *   CreateAccountResult run, and this run then reads them and writes nothing.
  */
 async function claimKeyOf(run: RunInput, executionName: string): Promise<string> {
   switch (run.trigger) {
@@ -36,6 +41,7 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
     case 'organizations':
     case 'account-joined':
     case 'account-moved':
+      if ('joinedSearch' in run) return `joined:${new Date(run.joinedSearch.joinedTime).toISOString()}`;
       return run.accountId ? `account:${run.accountId}@${await parentIdOf(run.accountId)}` : 'account:unknown';
     case 'contact-changed':
       return `contact:${run.accountId}@${new Date(Math.floor(Date.parse(run.eventTime) / CONTACT_BUCKET_MS) * CONTACT_BUCKET_MS).toISOString()}`;
@@ -53,7 +59,7 @@ async function claimKeyOf(run: RunInput, executionName: string): Promise<string>
 
 const CONTACT_BUCKET_MS = 2 * 60_000;
 
-/** An account event targets only its account; absent means the whole organization. */
+/** An account event targets only its account; absent means the whole organization, unless the plan has a joinedSearch. */
 function targetedAccounts(run: RunInput): readonly string[] | undefined {
   if (run.trigger === 'manual') return run.accountIds;
   if (run.trigger === 'schedule' || run.trigger === 'deploy') return undefined;
@@ -104,6 +110,7 @@ function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan
     trigger: run.trigger,
     dryRun: isDryRun(run),
     ...(accountIds && { accountIds }),
+    ...('joinedSearch' in run && { joinedSearch: run.joinedSearch }),
     claimKey,
   };
 }

@@ -88,8 +88,16 @@ export function applyEvent(state: SimState, event: Record<string, unknown>): voi
     }
     case 'AccountJoinedOrganization': {
       const details = (detail['serviceEventDetails'] ?? {}) as Record<string, any>;
+      const joinedTime = details['joinedTime'];
+      if (details['accountId'] === undefined) {
+        // An event that does not name the account still reports one that joined: Organizations gave it an id, the
+        // simulator the next free one. Replayed, it finds the account that joined at that time already there.
+        if (typeof joinedTime !== 'string' || state.accounts.some((account) => account.joinedAt === joinedTime)) return;
+        state.accounts.push(joinedAccount(freeAccountId(state), state.roots[0]!.id, details['joinedMethod'], joinedTime));
+        return;
+      }
       if (typeof details['accountId'] !== 'string' || find(details['accountId'])) return;
-      state.accounts.push(joinedAccount(details['accountId'], state.roots[0]!.id, details['joinedMethod'], details['joinedTime']));
+      state.accounts.push(joinedAccount(details['accountId'], state.roots[0]!.id, details['joinedMethod'], joinedTime));
       return;
     }
     case 'PutAlternateContact':
@@ -102,6 +110,14 @@ export function applyEvent(state: SimState, event: Record<string, unknown>): voi
       return;
     }
   }
+}
+
+/** The first id of the joined accounts' range that no account has. */
+function freeAccountId(state: SimState): string {
+  const taken = new Set(state.accounts.map((account) => account.id));
+  let id = 777_700_000_001;
+  while (taken.has(String(id))) id++;
+  return String(id);
 }
 
 function joinedAccount(id: string, parentId: string, joinedMethod: unknown, joinedTime: unknown): SimAccount {

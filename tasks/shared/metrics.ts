@@ -1,3 +1,5 @@
+import type { RunWarning } from './model.ts';
+
 /** The namespace of every metric the enforcer emits; the dashboard and the alarms read it from here. */
 export const METRICS_NAMESPACE = 'AlternateContactsEnforcer';
 
@@ -26,10 +28,21 @@ export interface MetricSet {
 }
 
 /**
- * Events and inputs refused as malformed (an AccountJoinedOrganization without its account id among them): 1 in the
- * Report task's line of a refused run, whichever state refused it, next to Runs with Status REFUSED.
+ * Events and inputs refused as malformed: 1 in the Report task's line of a refused run, whichever state refused it,
+ * next to Runs with Status REFUSED.
  */
 export const REFUSED_INPUTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'RefusedInputs' } as const;
+
+/**
+ * An AccountJoinedOrganization event without its account id at the assumed path: its run found the joined accounts
+ * by JoinedTimestamp instead. 1 in the Report task's line of each such run, next to the report's warning.
+ */
+export const JOINED_ACCOUNT_ID_MISSING_METRIC = { namespace: METRICS_NAMESPACE, metricName: 'JoinedEventsWithoutAccountId' } as const;
+
+/** The metric each report warning counts in, by its code. */
+export const WARNING_METRICS: Record<RunWarning['code'], { readonly namespace: typeof METRICS_NAMESPACE; readonly metricName: string }> = {
+  JoinedAccountIdMissing: JOINED_ACCOUNT_ID_MISSING_METRIC,
+};
 
 /**
  * Emits count metrics in the Embedded Metric Format: one structured log line, no API call.

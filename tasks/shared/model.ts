@@ -32,6 +32,32 @@ export function receivedText({ source, detailType, eventId, eventName }: Refusal
 /** What a refusal means for the run, as the report's summary and page both say it. */
 export const REFUSAL_OUTCOME = 'No account was read or written. The execution fails with MalformedInputError, so its alarm fires.';
 
+/**
+ * An AccountJoinedOrganization event whose account id is not where the parser assumes it: the run reconciles the
+ * accounts whose Organizations JoinedTimestamp lies between `from` and `to` instead (tasks/shared/events/account-joined.ts).
+ */
+export interface JoinedAccountSearch {
+  /** CloudTrail's eventID (else the EventBridge id), where it is a plain id: the warning names the event by it. */
+  readonly eventId?: string;
+  readonly joinedMethod: string;
+  /** The event's `joinedTime`, which AWS documents: the run's claim (resolve-targets). */
+  readonly joinedTime: string;
+  /** The window around joinedTime, inclusive, ISO 8601. */
+  readonly from: string;
+  readonly to: string;
+  /** The key names `serviceEventDetails` carried (never their values), so the operator can report the event's shape. */
+  readonly detailKeys: readonly string[];
+}
+
+/**
+ * Something the run did other than its input asked, that the operator should act on. The report says it once, in
+ * every view, and the Report task counts it in the metric its code names (tasks/shared/metrics.ts).
+ */
+export interface RunWarning {
+  readonly code: 'JoinedAccountIdMissing';
+  readonly message: string;
+}
+
 /** resolve-targets → the rest of the run. */
 export interface RunPlan {
   /** REFUSED: the input is malformed; the run reports the refusal, then fails, and reaches no account. */
@@ -43,13 +69,18 @@ export interface RunPlan {
   readonly reason?: string;
   /** True for `{"dryRun": true}` and whenever the configured mode is audit. */
   readonly dryRun: boolean;
-  /** Only these accounts; absent means the whole organization. */
+  /** Only these accounts; absent, with no joinedSearch either, means the whole organization. */
   readonly accountIds?: readonly string[];
+  /** Only the accounts that joined in this window: list-accounts finds them. */
+  readonly joinedSearch?: JoinedAccountSearch;
   /** The Powertools idempotency key that claimed this run; released by report when a new account could not finish. */
   readonly claimKey: string;
   /** Set when status is REFUSED. */
   readonly refusal?: Refusal;
 }
+
+/** True when the run covers every account of the organization, so its report files may replace latest/. */
+export const coversWholeOrganization = (plan: RunPlan): boolean => !plan.accountIds && !plan.joinedSearch;
 
 /** How an account is called. */
 export type CallContext =
@@ -104,6 +135,8 @@ export interface WorkList {
   readonly skippedCount?: number;
   /** Of those, the accounts skipped as not ready yet (PENDING_ACTIVATION): a new account's claim is then released. */
   readonly notReadyCount?: number;
+  /** What the operator should know about how the accounts were chosen; absent when nothing. */
+  readonly warnings?: readonly RunWarning[];
 }
 
 /** The Map state's ItemSelector output: one child execution's input. */
@@ -206,6 +239,8 @@ export interface Report {
   readonly dryRun: boolean;
   /** Set when the input was refused: no account was read or written, and the execution fails after this report. */
   readonly refusal?: Refusal;
+  /** Each said once, before the counts; absent when none. */
+  readonly warnings?: readonly RunWarning[];
   readonly accountsProcessed: number;
   readonly accountsFailed: number;
   readonly excluded: number;

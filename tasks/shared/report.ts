@@ -11,6 +11,7 @@ import {
   REFUSAL_OUTCOME,
   type Report,
   type RunPlan,
+  type RunWarning,
   type TargetAccount,
   type TypeCounts,
   type WorkList,
@@ -135,6 +136,7 @@ export function buildReport(records: RunRecords): RunReport {
     trigger: plan.trigger,
     dryRun: plan.dryRun,
     ...(refusal && { refusal }),
+    ...(work.warnings && { warnings: work.warnings }),
     accountsProcessed: all.length + unnamed,
     accountsFailed: all.filter((result) => result.status === 'FAILED').length + unnamed,
     excluded: work.excludedCount,
@@ -156,9 +158,9 @@ export function buildReport(records: RunRecords): RunReport {
 
 const changeCount = (report: RunReport) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
 
-/** True when the run changed nothing (nor would have, in a dry run) and failed nothing; a refused input never is. */
+/** True when the run changed nothing (nor would have, in a dry run) and failed nothing; a refused input or a warning never is. */
 export function isUneventful(report: RunReport): boolean {
-  return !report.refusal && changeCount(report) === 0 && report.accountsFailed === 0;
+  return !report.refusal && !report.warnings && changeCount(report) === 0 && report.accountsFailed === 0;
 }
 
 /** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
@@ -195,6 +197,9 @@ const refusalLines = (refusal: Refusal) => [
   '',
 ];
 
+/** Each warning once, ahead of the counts, so a glance at the message sees it. */
+const warningLines = (warnings: readonly RunWarning[] = []) => warnings.flatMap((warning) => [`Warning: ${warning.message}`, '']);
+
 /** The plain-text summary: a header, one block per type (SECURITY first), then the changes and the failures. */
 export function formatSummary(report: RunReport): string {
   const skippedCount = report.skippedAccounts.length + report.omitted.skippedAccounts;
@@ -215,6 +220,7 @@ export function formatSummary(report: RunReport): string {
   const more = (count: number, what: string) => (count > 0 ? [`  ... and ${count} more ${what} (all are in the run table)`] : []);
   return [
     ...(report.refusal ? refusalLines(report.refusal) : []),
+    ...warningLines(report.warnings),
     header,
     ...(guardrail ? [`Guardrail: ${guardrail.guarded} of ${guardrail.accounts} accounts guarded (the SCP locks ${guardrail.lockedTypes.join(', ')})`] : []),
     ...(report.bookkeepingErrors ? ['', 'Run records NOT complete (the outcomes below are what could be read):', ...report.bookkeepingErrors.map((line) => `  ${line}`)] : []),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountIdSchema, type ContactType } from './contacts.ts';
-import type { Refusal, Trigger } from './model.ts';
+import type { JoinedAccountSearch, Refusal, Trigger } from './model.ts';
 import { MalformedInputError } from './errors.ts';
 import { EVENT_PARSERS } from './events/index.ts';
 import { parseWith } from './events/envelope.ts';
@@ -21,6 +21,8 @@ interface ApiCallFacts {
 export type RunInput =
   | { readonly trigger: 'control-tower' | 'organizations'; readonly state: string; readonly accountId?: string }
   | { readonly trigger: 'account-joined'; readonly joinedMethod: string; readonly accountId: string }
+  /** AccountJoinedOrganization without the account id at its assumed path: the accounts that joined around joinedTime. */
+  | { readonly trigger: 'account-joined'; readonly joinedMethod: string; readonly accountId?: undefined; readonly joinedSearch: JoinedAccountSearch }
   | ({ readonly trigger: 'account-moved'; readonly accountId: string; readonly destinationParentId: string } & ApiCallFacts)
   | ({ readonly trigger: 'contact-changed'; readonly accountId: string; readonly contactType: ContactType; readonly eventTime: string } & ApiCallFacts)
   | { readonly trigger: 'schedule'; readonly firing: string }

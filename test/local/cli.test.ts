@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config';
+import { defaultOrganization } from '../../local/scenario.ts';
+import { applyEvent } from '../../local/simulator/index.ts';
 import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
 import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
+
+const EXAMPLE_CONFIG = loadConfig(CONFIG);
 
 /** The real command line, `npm start -- ...args` as a child process, in a fresh folder: where the process itself is under test. */
 async function startProcess(...args: string[]) {
@@ -157,6 +162,24 @@ describe('npm start', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain('holds console input, not an EventBridge event; give it with --input');
+  });
+
+  it('reconciles the account an AccountJoinedOrganization without its account id reports, and says how it found it', async () => {
+    const corpusCase = readFileSync(join(ROOT, 'test/tasks/run-input/118-run-joined-without-account-id.txt'), 'utf8');
+    const event = corpusCase.slice(corpusCase.indexOf('\n') + 1);
+    const file = join(mkdtempSync(join(tmpdir(), 'joined-')), 'joined-without-id.json');
+    writeFileSync(file, event);
+    const organization = defaultOrganization(EXAMPLE_CONFIG);
+    applyEvent(organization, JSON.parse(event));
+    applyEvent(organization, JSON.parse(event));
+
+    const { code, stdout } = await startWithFreshModules('--event', file);
+
+    expect(organization.accounts.filter((account) => account.joinedAt === '2026-11-21T14:07:40Z').map((account) => account.id)).toEqual(['777700000001']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Warning: AccountJoinedOrganization event \S+ \(CREATED, joinedTime 2026-11-21T14:07:40Z\) has no detail\.serviceEventDetails\.accountId/);
+    expect(stdout).toContain('Reconciled instead the account that joined between 2026-11-21T13:52:40.000Z and 2026-11-21T14:22:40.000Z (Organizations JoinedTimestamp): 777700000001 (joined-777700000001).');
+    expect(stdout).toContain('ASSIGN SECURITY 777700000001 (joined-777700000001)');
   });
 
   it('writes nothing with --dry-run when the --input is an event, which cannot carry dryRun', async () => {

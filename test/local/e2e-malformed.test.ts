@@ -13,9 +13,11 @@ import { calls, EXAMPLE_CONFIG, startHarness } from './harness.ts';
 import { sampleEvent } from '../support/events.ts';
 
 const createAccountResult = sampleEvent('orgs-create-account-result-succeeded.json');
-const joinedWithoutId = (() => {
+/** Without its account id, a joined event still needs the fields AWS documents: here joinedMethod is gone too. */
+const joinedWithoutIdOrMethod = (() => {
   const event = sampleEvent('orgs-account-joined-organization.json') as { detail: { serviceEventDetails: Record<string, unknown> } };
   delete event.detail.serviceEventDetails['accountId'];
+  delete event.detail.serviceEventDetails['joinedMethod'];
   return event;
 })();
 const scheduled = sampleEvent('scheduled-nightly.json');
@@ -61,18 +63,18 @@ describe('malformed inputs through the real state machine', () => {
     expect(JSON.stringify(enforcer.simulator!.state.accounts.map((account) => account.contacts))).toBe(contactsBefore);
   });
 
-  it('reports an AccountJoinedOrganization without its account id in SNS, the report files, the run table and the Runs metric, then fails the run', async () => {
+  it('reports an AccountJoinedOrganization without its account id or joinedMethod in SNS, the report files, the run table and the Runs metric, then fails the run', async () => {
     const s3Before = { put: calls(enforcer, 's3:PutObject'), copy: calls(enforcer, 's3:CopyObject') };
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
 
-    const execution = await enforcer.run(joinedWithoutId, 'joined-without-id').finally(() => {
+    const execution = await enforcer.run(joinedWithoutIdOrMethod, 'joined-without-id').finally(() => {
       process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
       vi.restoreAllMocks();
     });
 
-    const missing = `detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event ${String(sampleEvent('orgs-account-joined-organization.json')['id'])}`;
+    const missing = 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED';
     expect(execution).toMatchObject({ status: 'FAILED', error: { name: 'MalformedInputError', message: expect.stringContaining(missing) } });
     expect(enforcer.simulator!.state.published.at(-1)).toMatchObject({
       subject: 'Alternate contacts: input refused, trigger account-joined [joined-without-id]',

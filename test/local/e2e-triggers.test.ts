@@ -1,10 +1,11 @@
 import { AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand } from '@aws-sdk/client-account';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDesired } from '#shared/config';
 import { desiredStateHash } from '#shared/config-hash';
 import { CONTACT_TYPES, type ContactType, contactOf as wantedContact } from '#shared/contacts';
 import { deployInput } from '../../tasks/shared/events/deploy.ts';
-import type { LocalEnforcer } from '../../local/enforcer.ts';
+import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local/scenario.ts';
 import { applyEvent, credentialsFor, ouPaths, type SimState } from '../../local/simulator/index.ts';
 import { contactOf, EXAMPLE_CONFIG, sameContact, serve, startHarness } from './harness.ts';
@@ -60,6 +61,74 @@ describe('end to end: the event triggers', () => {
     expect(report).toMatchObject({ trigger: 'account-joined', accountsProcessed: 1, accountsFailed: 0 });
     expect(isAsConfigured('777700000001')).toBe(true);
     expect(touched()).toEqual(['777700000001']);
+  });
+
+  describe('an AccountJoinedOrganization event without its account id', () => {
+    const JOINED_TIME = '2026-11-21T14:07:40Z';
+    const minutes = (offset: number) => new Date(Date.parse(JOINED_TIME) + offset * 60_000).toISOString();
+    /** The sample event, its account id removed: only what AWS documents is left in serviceEventDetails. */
+    const withoutId = () => {
+      const event = sampleEvent<Event>('orgs-account-joined-organization.json');
+      delete event.detail.serviceEventDetails.accountId;
+      return event;
+    };
+    /** Accounts that joined around the event, with no contact set: in the window, and just outside it. */
+    const joinedAround = (state: SimState) => {
+      const joined = (id: string, offset: number, parentId: string) => ({
+        id,
+        name: `joined-${id}`,
+        email: `aws+joined-${id}@example.com`,
+        status: 'ACTIVE' as const,
+        parentId,
+        joinedAt: minutes(offset),
+        joinedMethod: 'INVITED' as const,
+        contacts: {},
+      });
+      state.accounts.push(joined('777700000001', 0, 'r-ab12'), joined('777700000002', 9, WORKLOADS_OU_ID), joined('777700000003', -16, 'r-ab12'), joined('777700000004', 16, WORKLOADS_OU_ID));
+      return state;
+    };
+
+    beforeEach(() => serve(enforcer, joinedAround(reconciledOrganization())));
+
+    it('does not fail: it reconciles the accounts that joined within 15 minutes of joinedTime, and nothing else', async () => {
+      const report = await run(withoutId());
+
+      expect(report).toMatchObject({ trigger: 'account-joined', accountsProcessed: 2, accountsFailed: 0 });
+      expect(touched().sort()).toEqual(['777700000001', '777700000002']);
+      expect(isAsConfigured('777700000001') && isAsConfigured('777700000002')).toBe(true);
+      expect(contactOf(enforcer, '777700000003', 'SECURITY')).toBeUndefined();
+      expect(contactOf(enforcer, '777700000004', 'SECURITY')).toBeUndefined();
+    });
+
+    it('names what it did once, in the report, the SNS message and the report files', async () => {
+      const event = withoutId();
+
+      const report = await run(event);
+
+      const [warning] = report.warnings;
+      expect(report.warnings).toHaveLength(1);
+      expect(warning.message).toContain(`AccountJoinedOrganization event ${event.detail.eventID} (INVITED, joinedTime ${JOINED_TIME}) has no detail.serviceEventDetails.accountId`);
+      expect(warning.message).toContain(`Reconciled instead the 2 accounts that joined between ${minutes(-15)} and ${minutes(15)}`);
+      expect(warning.message).toContain('777700000001 (joined-777700000001), 777700000002 (joined-777700000002)');
+      const published = enforcer.simulator!.state.published.at(-1)!.message;
+      expect(published.startsWith(`Warning: ${warning.message}\n`)).toBe(true);
+      expect(published.split('Warning: ')).toHaveLength(2);
+      expect(report.files).not.toHaveProperty('latest');
+      const folder = String(report.files.location).slice(`s3://${LOCAL_REPORT_BUCKET}/`.length);
+      const file = async (name: string) => (await new S3Client({}).send(new GetObjectCommand({ Bucket: LOCAL_REPORT_BUCKET, Key: `${folder}${name}` }))).Body!.transformToString();
+      expect(JSON.parse(await file('report.json')).run.warnings).toEqual(report.warnings);
+      expect(await file('report.html')).toContain('<h2>Warning</h2>');
+    });
+
+    it('runs once however often the event is delivered', async () => {
+      await run(withoutId());
+      enforcer.simulator!.resetStats();
+
+      const again = await run(withoutId());
+
+      expect(again).toMatchObject({ plan: { status: 'SKIPPED', reason: expect.stringContaining('duplicate of run') } });
+      expect(touched()).toEqual([]);
+    });
   });
 
   it('applies the Workloads OPERATIONS override to an account moved into Workloads', async () => {

@@ -111,27 +111,68 @@ describe('resolve-targets for the account and contact triggers', () => {
     expect(await resolve(deploy, 'deploy-2')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run deploy-1' });
   });
 
-  it('refuses a joined event without the account id loudly, naming the event and the path, under its own trigger', async () => {
-    const event = joined('INVITED');
-    delete event.detail.serviceEventDetails.accountId;
+  describe('a joined event without the account id at its assumed path', () => {
+    const withoutId = () => {
+      const event = joined('INVITED');
+      delete event.detail.serviceEventDetails.accountId;
+      return event;
+    };
 
-    const plan = await resolve(event);
+    it('runs on the accounts that joined within 15 minutes of joinedTime, claimed by that moment, never by an account', async () => {
+      const event = withoutId();
 
-    expect(plan).toEqual({
-      status: 'REFUSED',
-      runId: 'run-1',
-      trigger: 'account-joined',
-      dryRun: false,
-      claimKey: 'none',
-      refusal: {
-        message: expect.stringContaining(`detail.serviceEventDetails.accountId: is missing from AccountJoinedOrganization event ${event.id}`),
-        source: 'aws.organizations',
-        detailType: 'AWS Service Event via CloudTrail',
-        eventId: event.id,
-        eventName: 'AccountJoinedOrganization',
-      },
+      const plan = await resolve(event);
+
+      expect(plan).toEqual({
+        status: 'RUN',
+        runId: 'run-1',
+        trigger: 'account-joined',
+        dryRun: false,
+        joinedSearch: {
+          eventId: event.detail.eventID,
+          joinedMethod: 'INVITED',
+          joinedTime: '2026-11-21T14:07:40Z',
+          from: '2026-11-21T13:52:40.000Z',
+          to: '2026-11-21T14:22:40.000Z',
+          detailKeys: ['joinedMethod', 'joinedTime'],
+        },
+        claimKey: 'joined:2026-11-21T14:07:40.000Z',
+      });
+      expect(organizations).not.toHaveReceivedCommand(ListParentsCommand);
     });
-    expect(items.size).toBe(0);
+
+    it('never takes the management account the event was recorded in (recipientAccountId) for the joined one', async () => {
+      const event = withoutId();
+      event.detail.serviceEventDetails.account = { accountId: event.detail.recipientAccountId };
+
+      const plan = await resolve(event);
+
+      expect(plan).not.toHaveProperty('accountIds');
+      expect(plan.joinedSearch?.detailKeys).toEqual(['joinedMethod', 'joinedTime', 'account']);
+    });
+
+    it('makes a second delivery a duplicate, as it is the event of an account joined in the same second, in any offset', async () => {
+      await resolve(withoutId(), 'first');
+      const sameSecond = withoutId();
+      sameSecond.detail.eventID = '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f';
+      sameSecond.detail.serviceEventDetails.joinedTime = '2026-11-21T16:07:40+02:00';
+      const later = withoutId();
+      later.detail.serviceEventDetails.joinedTime = '2026-11-21T14:07:41Z';
+
+      expect(await resolve(withoutId(), 'again')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run first' });
+      expect(await resolve(sameSecond, 'same-second')).toMatchObject({ status: 'SKIPPED', reason: 'duplicate of run first' });
+      expect(await resolve(later, 'later')).toMatchObject({ status: 'RUN', claimKey: 'joined:2026-11-21T14:07:41.000Z' });
+    });
+
+    it('refuses one without a field AWS documents, and claims nothing', async () => {
+      const event = withoutId();
+      delete event.detail.serviceEventDetails.joinedMethod;
+
+      const plan = await resolve(event);
+
+      expect(plan).toMatchObject({ status: 'REFUSED', trigger: 'account-joined', refusal: { message: 'detail.serviceEventDetails.joinedMethod: must be INVITED or CREATED', eventName: 'AccountJoinedOrganization' } });
+      expect(items.size).toBe(0);
+    });
   });
 
   it.each(readdirSync(SAMPLE_EVENTS_DIR).filter((file) => file.endsWith('.json')))('refuses %s, broken, under the trigger its run carries', async (file) => {

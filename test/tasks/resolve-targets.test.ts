@@ -229,12 +229,12 @@ describe('resolve-targets', () => {
 
   it('turns control characters in what it carries into spaces, so no line of the report can be forged', async () => {
     const id = 'e-1\nInput refused: nothing\r';
-    const joined = { ...organizationsEvent(), id, detail: { eventName: 'AccountJoinedOrganization', serviceEventDetails: { joinedMethod: 'INVITED', joinedTime: '2026-11-21T14:07:40Z' } } };
+    const joined = { ...organizationsEvent(), id, 'x\nInput refused: nothing': 1, detail: { eventName: 'AccountJoinedOrganization', serviceEventDetails: { joinedTime: '2026-11-21T14:07:40Z' } } };
 
     const plan = await resolve(joined);
 
     expect(Object.values(plan.refusal ?? {}).join('')).not.toMatch(/\p{Cc}/u);
-    expect(plan.refusal).toMatchObject({ eventId: 'e-1 Input refused: nothing ', message: expect.stringContaining('AccountJoinedOrganization event e-1 Input refused: nothing ,') });
+    expect(plan.refusal).toMatchObject({ eventId: 'e-1 Input refused: nothing ', message: expect.stringContaining('"x\\nInput refused: nothing": is not a key of an EventBridge event') });
   });
 
   const STATUS = 'detail.serviceEventDetails.createAccountStatus';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ContactType } from '../contacts.ts';
-import { receivedText, type Refusal, REFUSAL_OUTCOME } from '../model.ts';
+import { receivedText, type Refusal, REFUSAL_OUTCOME, type RunWarning } from '../model.ts';
 import { CLIENT_SCRIPT } from './html-client.ts';
 import { type ComplianceReport, OUTCOMES, type Outcome, ouLabel, type ReportEntry } from './model.ts';
 
@@ -28,6 +28,8 @@ table.counts { border-collapse: collapse; } .counts th, .counts td { border: 1px
 .o-FAILED { background: #ffd8d3; border-left: 4px solid #cf222e; }
 .refused { border: 2px solid #cf222e; border-radius: 6px; background: #ffebe9; padding: 4px 16px; margin: 12px 0; }
 .refused h2 { color: #a40e26; } .refused p { margin: 6px 0; overflow-wrap: anywhere; }
+.warning { border: 2px solid #9a6700; border-radius: 6px; background: #fff8c5; padding: 4px 16px; margin: 12px 0; }
+.warning h2 { color: #7d4e00; } .warning p { margin: 6px 0; overflow-wrap: anywhere; }
 .legend span { padding: 2px 8px; border-radius: 4px; margin-right: 4px; font-size: 12px; }
 .guard { display: block; font-size: 11px; color: #0550ae; } .guard-drift { border: 2px solid #bf8700; border-radius: 6px; background: #fff8c5; padding: 4px 16px; margin: 12px 0; }
 @media print {
@@ -94,6 +96,12 @@ const refusalBanner = (refusal: Refusal) => `<section class="refused" role="aler
 <p>${REFUSAL_OUTCOME}</p>
 </section>`;
 
+/** The run's warnings, once each, above the counts. */
+const warningBanner = (warnings: readonly RunWarning[]) => `<section class="warning" role="status">
+<h2>Warning</h2>
+${warnings.map((warning) => `<p data-warning="${warning.code}">${escapeHtml(warning.message)}</p>`).join('\n')}
+</section>`;
+
 const changes = (totals: Record<Outcome, number>) => totals.ASSIGNED + totals.UPDATED + totals.DELETED;
 
 /** The guardrail's coverage, and every guarded account that drifted anyway, called out above the matrix. */
@@ -119,7 +127,7 @@ export function renderHtml(report: ComplianceReport): string {
 <body>
 <h1>Alternate contacts compliance</h1>
 <p class="meta">Run <b>${escapeHtml(run.runId)}</b> · trigger <b>${run.trigger}</b> · reported <b>${run.reportedAt}</b> · mode <b>${mode}</b> · configuration <b title="SHA-256 ${run.configHash}">${run.configHash.slice(0, 12)}</b></p>
-${run.refusal ? refusalBanner(run.refusal) : ''}<div class="tiles">
+${run.refusal ? refusalBanner(run.refusal) : ''}${run.warnings ? warningBanner(run.warnings) : ''}<div class="tiles">
 ${tile('accounts', run.accounts, 'accounts')}${tile('compliant accounts', run.accountsCompliant, 'accountsCompliant')}${tile('changed accounts', run.accountsChanged, 'accountsChanged')}${tile('drifted accounts (not written)', run.accountsDrifted, 'accountsDrifted')}${tile('failed accounts', run.accountsFailed, 'accountsFailed')}${tile('excluded accounts', run.excluded, 'excluded')}
 </div>
 <div class="tiles">

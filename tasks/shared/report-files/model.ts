@@ -1,5 +1,5 @@
 import { CONTACT_TYPES, type ContactType, type DesiredSource } from '../contacts.ts';
-import type { AccountResult, GuardedDrift, Refusal, Trigger } from '../model.ts';
+import type { AccountResult, GuardedDrift, Refusal, RunWarning, Trigger } from '../model.ts';
 import { guardedDrift } from '../report.ts';
 
 /**
@@ -41,6 +41,8 @@ export interface RunSummary {
   readonly dryRun: boolean;
   /** The input was refused: no entries, and the files say why and what arrived. */
   readonly refusal?: Refusal;
+  /** What the operator should know about how the run chose its accounts (report.json and report.html). */
+  readonly warnings?: readonly RunWarning[];
   /** SHA-256 of the effective configuration (configHash): which configuration this run enforced. */
   readonly configHash: string;
   /** The managed types, in report order. */
@@ -66,7 +68,7 @@ export interface ComplianceReport {
 }
 
 export interface ComplianceInput {
-  readonly run: Pick<RunSummary, 'runId' | 'trigger' | 'reportedAt' | 'mode' | 'dryRun' | 'refusal' | 'configHash' | 'excluded'>;
+  readonly run: Pick<RunSummary, 'runId' | 'trigger' | 'reportedAt' | 'mode' | 'dryRun' | 'refusal' | 'warnings' | 'configHash' | 'excluded'>;
   /** The managed types (the configuration's `contacts` keys). */
   readonly types: readonly ContactType[];
   /** Every account's result, accounts without a recorded result included (report.ts, everyResult). */
