@@ -53,6 +53,7 @@ export interface LocalEnforcerOptions {
   readonly onTransition?: EngineOptions['onTransition'];
   readonly definition?: EngineOptions['definition'];
   readonly loseOutput?: EngineOptions['loseOutput'];
+  readonly stallAllowanceRealMs?: EngineOptions['stallAllowanceRealMs'];
 }
 
 /**
@@ -119,7 +120,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
   // The identities the put task writes as: their own CloudTrail events start no run (tasks/resolve-targets.ts).
   setEnv({ [ENV.WRITER_ARNS]: [writerArn, managementRoleArn].join(',') });
 
-  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition, loseOutput: options.loseOutput });
+  const engine = await createEngine({ accountId: enforcerAccountId, managementRoleArn, onTask: options.onTask, onTransition: options.onTransition, definition: options.definition, loseOutput: options.loseOutput, stallAllowanceRealMs: options.stallAllowanceRealMs });
   const releaseClaims = (await import('../tasks/release-claim.ts')).handler;
   const executions = runNotes(options.executionsPath);
   const executionArn = (name: string) => `arn:aws:states:us-east-1:${enforcerAccountId}:execution:alternate-contacts-enforcer:${name}`;

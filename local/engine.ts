@@ -79,7 +79,8 @@ function withLambdaTimeouts(definition: AslDefinition): AslDefinition {
  * fraction of a second would otherwise pass for minutes of a slow task.
  */
 const STALL_ALLOWANCE_REAL_MS = 5_000;
-const withStallAllowance = (simulatedMs: number) => simulatedMs + STALL_ALLOWANCE_REAL_MS * (installedClock()?.speedup ?? 1);
+const stallAllowance = (realMs = STALL_ALLOWANCE_REAL_MS) => (simulatedMs: number) => simulatedMs + realMs * (installedClock()?.speedup ?? 1);
+type StallAllowance = ReturnType<typeof stallAllowance>;
 
 const isDistributed = (state: AslState) => state.Type === 'Map' && state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
 
@@ -113,6 +114,11 @@ export interface EngineOptions {
   readonly loseOutput?: (state: string) => boolean;
   /** Called as each state is entered or retried, nested Map iterations included: state transitions, counted. */
   readonly onTransition?: (state: string, kind: 'entered' | 'retried') => void;
+  /**
+   * How much of this machine's own time each limit allows on top of its simulated time (see STALL_ALLOWANCE_REAL_MS).
+   * A test that runs into a limit on purpose, on an otherwise quick run, may shorten it. @default 5_000
+   */
+  readonly stallAllowanceRealMs?: number;
 }
 
 export interface Execution {
@@ -135,6 +141,7 @@ type Handlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLo
 
 export async function createEngine(options: EngineOptions) {
   const raw = options.definition ?? readDefinition();
+  const withStallAllowance = stallAllowance(options.stallAllowanceRealMs);
   const functionArns: Record<string, string> = {};
   const handlers: Handlers = {};
   for (const [state, { Type, Resource }] of allStates(raw)) {
@@ -143,7 +150,7 @@ export async function createEngine(options: EngineOptions) {
     if (!file) throw new Error(`Task state ${state} names ${Resource}, which is no task in infra/tasks.ts`);
     functionArns[functionArnSubstitution(file)] = `arn:aws:lambda:us-east-1:${options.accountId}:function:alternate-contacts-${file}`;
     const module = (await import(join(TASKS_DIR, `${file}.ts`))) as { handler: Handler };
-    handlers[state] = invoke(state, file, module.handler, options);
+    handlers[state] = invoke(state, file, module.handler, { ...options, withStallAllowance });
   }
   const definition = withLambdaTimeouts(substitute(raw, { ...functionArns, ManagementAccountRoleArn: options.managementRoleArn }));
   const distributed = Object.entries(definition.States).filter(([, state]) => isDistributed(state));
@@ -162,7 +169,7 @@ export async function createEngine(options: EngineOptions) {
       const children = new Set<() => void>();
       const runHandlers: Handlers = { ...handlers };
       for (const [name, state] of distributed) {
-        runHandlers[name] = distributedMap(state, executionArn, { handlers, children, onTransition: options.onTransition, noValidate });
+        runHandlers[name] = distributedMap(state, executionArn, { handlers, children, onTransition: options.onTransition, noValidate, withStallAllowance });
       }
       const execution = machine.run(input as never, {
         context,
@@ -218,6 +225,7 @@ interface ChildRuns {
   readonly children: Set<() => void>;
   readonly onTransition?: EngineOptions['onTransition'];
   readonly noValidate: StateMachineOptions;
+  readonly withStallAllowance: StallAllowance;
 }
 type StateMachineOptions = ConstructorParameters<typeof StateMachine>[1];
 
@@ -231,7 +239,7 @@ type StateMachineOptions = ConstructorParameters<typeof StateMachine>[1];
  */
 function distributedMap(map: AslState, parentArn: string, runs: ChildRuns) {
   const express = map.ItemProcessor?.ProcessorConfig?.ExecutionType === 'EXPRESS';
-  const processor = { ...map.ItemProcessor!, TimeoutSeconds: express ? withStallAllowance(EXPRESS_EXECUTION_SECONDS * 1000) / 1000 : undefined };
+  const processor = { ...map.ItemProcessor!, TimeoutSeconds: express ? runs.withStallAllowance(EXPRESS_EXECUTION_SECONDS * 1000) / 1000 : undefined };
   const child = new StateMachine(processor as unknown as StateMachineDefinition, runs.noValidate);
   return async (input: unknown): Promise<Json[]> => {
     const items = valueAt(map.ItemsPath ?? '$', input) as unknown[];
@@ -295,7 +303,7 @@ async function countTransitions(events: AsyncGenerator<EventLog>, onTransition: 
  */
 const LAMBDA_TIMEOUT_ERROR = 'Lambda.Unknown';
 
-function invoke(state: string, task: TaskName, handler: Handler, { onTask, loseOutput }: Pick<EngineOptions, 'onTask' | 'loseOutput'>) {
+function invoke(state: string, task: TaskName, handler: Handler, { onTask, loseOutput, withStallAllowance }: Pick<EngineOptions, 'onTask' | 'loseOutput'> & { readonly withStallAllowance: StallAllowance }) {
   const timeoutMs = TASK_TIMEOUT_SECONDS[task] * 1000;
   return async <T>(input: T): Promise<T> => {
     const started = Date.now();

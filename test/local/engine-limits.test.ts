@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import type { TaskCall } from '../../local/engine.ts';
 import { defaultOrganization } from '../../local/scenario.ts';
-import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
+import { EXAMPLE_CONFIG, LIMIT_ALLOWANCE_REAL_MS, reconcile, startHarness } from './harness.ts';
 
 /**
  * The local engine holds the shipped definition to the limits AWS holds it to: each task's deployed function timeout
@@ -17,7 +17,7 @@ describe('the limits AWS enforces, in the local engine', () => {
     if (state === 'LoadChunk' && output) chunks.set((input as { chunk: number }).chunk, (output as { accounts: { id: string }[] }).accounts.map((account) => account.id));
   };
   beforeAll(async () => {
-    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), onTask });
+    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), stallAllowanceRealMs: LIMIT_ALLOWANCE_REAL_MS, onTask });
   });
   afterAll(() => enforcer.close());
 

@@ -3,7 +3,7 @@ import { sleep } from '../../local/clock.ts';
 import type { LocalEnforcer } from '../../local/enforcer.ts';
 import { readDefinition, type TaskCall } from '../../local/engine.ts';
 import { defaultOrganization } from '../../local/scenario.ts';
-import { EXAMPLE_CONFIG, reconcile, startHarness } from './harness.ts';
+import { EXAMPLE_CONFIG, LIMIT_ALLOWANCE_REAL_MS, reconcile, startHarness } from './harness.ts';
 
 /**
  * ToleratedFailurePercentage as AWS applies it, on the shipped definition with the threshold at 0: the first child
@@ -20,7 +20,7 @@ describe('a Distributed Map that tolerates no failed child, in the local engine'
   beforeAll(async () => {
     const definition = readDefinition();
     definition.States['ReconcileAccounts']!.ToleratedFailurePercentage = 0;
-    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), definition, onTask });
+    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), stallAllowanceRealMs: LIMIT_ALLOWANCE_REAL_MS, definition, onTask });
   });
   afterAll(() => enforcer.close());
 

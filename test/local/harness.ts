@@ -19,9 +19,17 @@ export interface HarnessOptions {
   readonly onTask?: (call: TaskCall) => void;
   readonly definition?: AslDefinition;
   readonly loseOutput?: (state: string) => boolean;
+  /** A file that runs into a limit on purpose shortens the wait past it. @default the engine's */
+  readonly stallAllowanceRealMs?: number;
 }
 
 /** The whole product in-process: local engine + real tasks + simulator + dynalite, in memory. */
+/**
+ * The stall allowance of a file that reaches a limit on purpose: its quick tasks stay far inside a second and a half of
+ * this machine's time, and the wait past each limit it reaches is that much shorter than the engine's default.
+ */
+export const LIMIT_ALLOWANCE_REAL_MS = 1_500;
+
 export async function startHarness(options: HarnessOptions): Promise<LocalEnforcer> {
   return startLocalEnforcer({
     config: options.config ?? EXAMPLE_CONFIG,
@@ -35,6 +43,7 @@ export async function startHarness(options: HarnessOptions): Promise<LocalEnforc
     onTask: options.onTask,
     definition: options.definition,
     loseOutput: options.loseOutput,
+    stallAllowanceRealMs: options.stallAllowanceRealMs,
   });
 }
 
