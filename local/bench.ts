@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReportFigures, type ReportFigures } from './bench-report.ts';
-import { loadConfig } from '#shared/config';
 import type { Report, WorkList } from '#shared/model';
 import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
 import { costOfRun, type CostLine } from './bench-cost.ts';
@@ -15,6 +14,7 @@ import { allStates, readDefinition } from './engine.ts';
 import { seededRandom } from './clock.ts';
 import { generatedOrganization, MANAGEMENT_ACCOUNT_ID } from './scenario.ts';
 import { sequentialLoop } from './sequential-loop.ts';
+import { loadConfigOrExit } from './config-file.ts';
 
 /**
  * One whole-organization first run through the real definition, tasks and simulator, every wait on one simulated
@@ -52,7 +52,7 @@ function reportFilesFigures(count: number): ReportFigures {
 }
 const speedup = Number(values.speedup);
 const latencyMs = Number(values.latency);
-const config = loadConfig(values.config);
+const config = loadConfigOrExit(values.config);
 const organization = generatedOrganization(config, accounts, Number(values.seed));
 
 const KIB = 1024;

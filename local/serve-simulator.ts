@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '#shared/config';
 import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID } from './scenario.ts';
 import { credentialsFor, startSimulator } from './simulator/index.ts';
+import { loadConfigOrExit } from './config-file.ts';
 
 /**
  * The simulated organization on its own, as an AWS-compatible endpoint for any client: the AWS CLI, another tool,
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     config: { type: 'string', default: 'config/alternate-contacts.yaml' },
   },
 });
-const config = loadConfig(values.config);
+const config = loadConfigOrExit(values.config);
 const organization = values.accounts ? generatedOrganization(config, Number(values.accounts), 1) : defaultOrganization(config);
 const simulator = await startSimulator({ state: organization, port: Number(values.port) });
 const { accessKeyId, secretAccessKey } = credentialsFor(MANAGEMENT_ACCOUNT_ID);
