@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnforcerConfig } from '#shared/config';
-import { ENV } from '#shared/env';
+import { ENV, SERVICE_NAME } from '#shared/env';
 import { executionEnded, type ExecutionEndedEvent } from '#shared/execution-ended';
 import { guardrailDocument, lockedTypes } from '#shared/guardrail';
 import { NAMES } from '../infra/names.ts';
@@ -15,8 +15,6 @@ import { credentialsFor, principalArnOf, type SimState, type Simulator, type Sim
 /** The simulated bucket the Report task writes to, as the stack's report bucket in AWS. */
 export const LOCAL_REPORT_BUCKET = 'alternate-contacts-reports-local';
 
-/** The role the management stack creates; the delegated topology's management-account branch assumes it. */
-export const MANAGEMENT_ROLE_NAME = 'AlternateContactsManagement';
 
 export interface LocalEnforcerOptions {
   readonly config: EnforcerConfig;
@@ -75,7 +73,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     installClock(options.speedup ?? 1, options.seed ?? 1);
     simulator = await startSimulator({ state: options.organization, quotaScale: options.quotaScale, latencyMs: options.latencyMs, onContactWrite: options.onContactWrite });
     enforcerAccountId = options.enforcerAccountId;
-    managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${MANAGEMENT_ROLE_NAME}`;
+    managementRoleArn = `arn:aws:iam::${simulator.state.managementAccountId}:role/${NAMES.managementRole}`;
     simulator.state.buckets = { ...simulator.state.buckets, [LOCAL_REPORT_BUCKET]: enforcerAccountId };
     // The tasks act as a role of their own, as each Lambda function does: a person's edits in the same account are
     // told apart from the enforcer's writes by it, as CloudTrail's sessionIssuer tells them apart on AWS.
@@ -111,7 +109,7 @@ export async function startLocalEnforcer(options: LocalEnforcerOptions) {
     [ENV.IDEMPOTENCY_TABLE]: TABLES.idempotency.name,
     [ENV.CONFIG_FILE]: writeConfig(options.config),
     [ENV.ENFORCER_ACCOUNT_ID]: enforcerAccountId,
-    POWERTOOLS_SERVICE_NAME: 'alternate-contacts-enforcer',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     // CloudWatch reads metrics from Lambda's log; on a laptop they would only clutter the report.
     POWERTOOLS_METRICS_DISABLED: 'true',

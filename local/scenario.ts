@@ -1,6 +1,7 @@
 import { type EnforcerConfig, resolveDesired } from '#shared/config';
 import { CONTACT_TYPES, type Contact, type ContactType, contactOf } from '#shared/contacts';
 import { seededRandom } from './clock.ts';
+import { NAMES } from '../infra/names.ts';
 import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACEHOLDER } from './simulator/state.ts';
 
 /**
@@ -24,7 +25,7 @@ export const QUARANTINED_ACCOUNT_IDS = ['666600000001', '666600000002'] as const
 export const WORKLOADS_OU_ID = 'ou-ab12-cd34ef56';
 /** Excluded by the default configuration: its accounts must never be called. */
 export const QUARANTINE_OU_ID = 'ou-ab12-qu4r4nt1';
-export const MANAGEMENT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/AlternateContactsManagement`;
+export const MANAGEMENT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/${NAMES.managementRole}`;
 export const SLACK_SECRET_NAME = 'alternate-contacts/slack-webhook';
 export const SLACK_WEBHOOK_PATH = '/slack/services/T0SIMULATED/B0SIMULATED/alternate-contacts';
 

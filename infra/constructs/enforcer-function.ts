@@ -5,11 +5,8 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV } from '#shared/env';
+import { ENV, SERVICE_NAME } from '#shared/env';
 import type { TaskName } from '../tasks.ts';
-
-/** The service name Powertools Logger uses in every log line. */
-export const SERVICE_NAME = 'alternate-contacts-enforcer';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

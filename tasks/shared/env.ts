@@ -2,6 +2,9 @@
  * Environment variable names: the construct (infra/) sets them and the handlers read them,
  * both through these constants so the two cannot drift.
  */
+/** The service every log line names: the tasks' Logger, and POWERTOOLS_SERVICE_NAME wherever the tasks run. */
+export const SERVICE_NAME = 'alternate-contacts-enforcer';
+
 export const ENV = {
   /** DynamoDB table with the run plan's chunks and each account's result. */
   RUN_TABLE: 'RUN_TABLE_NAME',
