@@ -13,6 +13,9 @@ const TOPOLOGIES = {
   'single account, existing Slack secret': { slackWebhookSecret: 'existing' },
 };
 
+/** The topology's app as `cdk synth` builds it: cdk-nag and CloudFormation's template validation both on. */
+const synthesized = (context: Record<string, unknown>) => buildApp(context, { validateTemplates: true });
+
 /** Every `Validations.of(scope).acknowledge()` in the app, as [construct path, rule id, reason]. */
 function acknowledgements(app: App): [string, string, unknown][] {
   return app.node
@@ -26,7 +29,7 @@ function acknowledgements(app: App): [string, string, unknown][] {
 
 describe('cdk-nag AWS Solutions checks', () => {
   it.each(Object.entries(TOPOLOGIES))('leave no unacknowledged finding in the %s topology', (_name, context) => {
-    const app = buildApp(context);
+    const app = synthesized(context);
 
     expect(() => app.synth()).not.toThrow();
   });
@@ -42,7 +45,7 @@ describe('cdk-nag AWS Solutions checks', () => {
   });
 
   it.each(Object.entries(TOPOLOGIES))('come with a written reason for every acknowledgement in the %s topology', (_name, context) => {
-    const app = buildApp(context);
+    const app = synthesized(context);
 
     const acknowledged = acknowledgements(app);
 
@@ -55,7 +58,7 @@ describe('cdk-nag AWS Solutions checks', () => {
 
 describe('CloudFormation template validation, as cdk.json sets it for `cdk synth`', () => {
   it.each(Object.entries(TOPOLOGIES))('finds nothing in the %s topology, not even a warning', (_name, context) => {
-    const report = JSON.parse(readFileSync(join(buildApp(context).synth().directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
+    const report = JSON.parse(readFileSync(join(synthesized(context).synth().directory, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
 
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
   });

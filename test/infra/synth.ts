@@ -37,14 +37,15 @@ const shared = new Map<string, App>();
 /**
  * The app for `context`, built once per test run and shared: read it, never change it (a test that adds constructs
  * takes a freshApp). A context that fails to build throws again on every call.
+ *
+ * Validation against CloudFormation's schemas changes no template, so only the test of it asks for it
+ * (`cdk-nag.test.ts`, on the shipped configuration's topologies): its engine then starts in one worker, not in each.
  */
-export function buildApp(context: Record<string, unknown> = {}): App {
-  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+export function buildApp(context: Record<string, unknown> = {}, { validateTemplates = false } = {}): App {
+  const key = JSON.stringify([validateTemplates, ...Object.entries(context).sort(([a], [b]) => a.localeCompare(b))]);
   let app = shared.get(key);
   if (!app) {
-    // The shipped configuration's templates are validated against CloudFormation's schemas, as `cdk synth` validates
-    // them; the many variants of it are not, which keeps the suite fast.
-    app = freshApp(context, { validateTemplates: !('config' in context) });
+    app = freshApp(context, { validateTemplates });
     shared.set(key, app);
   }
   return app;
