@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError } from '#shared/errors';
+import { ConfigError } from '#shared/rules/errors';
 import { loadDeployment } from './deployment.ts';
 
 const app = new App();

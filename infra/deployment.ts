@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
-import { loadConfig, parseConfig, type EnforcerConfig } from '#shared/config';
-import { ConfigError } from '#shared/errors';
+import { loadConfig, parseConfig, type EnforcerConfig } from '#shared/rules/config';
+import { ConfigError } from '#shared/rules/errors';
 
 export type Deployment = NonNullable<EnforcerConfig['deployment']>;
 export type DelegatedDeployment = Deployment & { readonly topology: 'delegated'; readonly enforcerAccountId: string };

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { describeError, getContact, perType } from '#shared/account-api';
-import type { ContactType, DesiredContact, DesiredContacts } from '#shared/contacts';
-import type { CallTarget, CurrentContacts } from '#shared/model';
-import { logger } from '#shared/powertools';
+import { describeError, getContact, perType } from '#shared/aws/account-api';
+import type { ContactType, DesiredContact, DesiredContacts } from '#shared/rules/contacts';
+import type { CallTarget, CurrentContacts } from '#shared/rules/model';
+import { logger } from '#shared/aws/powertools';
 
 interface GetContactsInput {
   readonly target: CallTarget;

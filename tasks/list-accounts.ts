@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
-import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/config';
-import { ENV, requiredEnv } from '#shared/env';
+import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/rules/config';
+import { ENV, requiredEnv } from '#shared/aws/env';
 import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
-import { isGuarded } from '#shared/guardrail';
-import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/model';
-import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/organization';
-import { type AccountOperation, maxConcurrencyFor } from '#shared/pacing';
-import { logger } from '#shared/powertools';
-import { writeChunks } from '#shared/run-table';
+import { isGuarded } from '#shared/rules/guardrail';
+import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/rules/model';
+import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/aws/organization';
+import { type AccountOperation, maxConcurrencyFor } from '#shared/rules/pacing';
+import { logger } from '#shared/aws/powertools';
+import { writeChunks } from '#shared/aws/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
@@ -81,7 +81,7 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
   for (let pause = ACTIVATION_WAIT.firstPauseMs; ; pause = Math.min(pause * 2, ACTIVATION_WAIT.maxPauseMs)) {
     const pending = accounts.filter((account) => account.state === PENDING_ACTIVATION);
     if (pending.length === 0 || Date.now() + pause > deadline) return accounts;
-    // The global timer: a local run scales it with its simulated clock (local/clock.ts).
+    // The global timer: a local run scales it with its simulated clock (simulator/clock.ts).
     await new Promise((resolve) => setTimeout(resolve, pause));
     const again = new Map((await describeAccounts(pending.map((account) => account.id))).map((account) => [account.id, account]));
     accounts = accounts.map((account) => again.get(account.id) ?? account);

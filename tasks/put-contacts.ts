@@ -1,11 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { deleteContact, describeError, perType, putContact } from '#shared/account-api';
-import { loadConfig } from '#shared/config';
-import { contactOf, contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/contacts';
-import { ENV, requiredEnv } from '#shared/env';
-import { ContactValidationError } from '#shared/errors';
-import { type CallTarget, type Comparison, isWrite, type WriteOutcome, type Writes } from '#shared/model';
-import { logger } from '#shared/powertools';
+import { deleteContact, describeError, perType, putContact } from '#shared/aws/account-api';
+import { loadConfig } from '#shared/rules/config';
+import { contactOf, contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/rules/contacts';
+import { ENV, requiredEnv } from '#shared/aws/env';
+import { ContactValidationError } from '#shared/rules/errors';
+import { type CallTarget, type Comparison, isWrite, type WriteOutcome, type Writes } from '#shared/rules/model';
+import { logger } from '#shared/aws/powertools';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 

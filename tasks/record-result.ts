@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { accountResult, failureReason, type IterationState, type StateError } from '#shared/account-result';
-import type { AccountResult } from '#shared/model';
-import { logger } from '#shared/powertools';
-import { putResult } from '#shared/run-table';
+import { accountResult, failureReason, type IterationState, type StateError } from '#shared/rules/account-result';
+import type { AccountResult } from '#shared/rules/model';
+import { logger } from '#shared/aws/powertools';
+import { putResult } from '#shared/aws/run-table';
 
 interface RecordInput extends IterationState {
   /** Set by RecordResult's Catch (state ResultNotStored): the run table would not take the result. */

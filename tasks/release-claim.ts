@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { executionEndedEvent, type ExecutionEndedEvent } from '#shared/execution-ended';
-import type { RunPlan } from '#shared/model';
-import { logger } from '#shared/powertools';
-import { releaseClaimOfRun, releaseUnfinishedAccountRun } from '#shared/run-claim';
+import { executionEndedEvent, type ExecutionEndedEvent } from '#shared/events/execution-ended';
+import type { RunPlan } from '#shared/rules/model';
+import { logger } from '#shared/aws/powertools';
+import { releaseClaimOfRun, releaseUnfinishedAccountRun } from '#shared/aws/run-claim';
 
 interface FailedListing {
   readonly plan: RunPlan;

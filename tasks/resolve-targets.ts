@@ -1,13 +1,13 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '#shared/config';
-import { ENV, requiredEnv } from '#shared/env';
-import type { RunPlan } from '#shared/model';
-import { MalformedInputError, TransientError } from '#shared/errors';
-import { parentIdOf } from '#shared/organization';
-import { logger } from '#shared/powertools';
-import { claimRun } from '#shared/run-claim';
-import { parseRunInput, refusalOf, type RunInput } from '#shared/run-input';
+import { loadConfig } from '#shared/rules/config';
+import { ENV, requiredEnv } from '#shared/aws/env';
+import type { RunPlan } from '#shared/rules/model';
+import { MalformedInputError, TransientError } from '#shared/rules/errors';
+import { parentIdOf } from '#shared/aws/organization';
+import { logger } from '#shared/aws/powertools';
+import { claimRun } from '#shared/aws/run-claim';
+import { parseRunInput, refusalOf, type RunInput } from '#shared/events/run-input';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 

@@ -1,5 +1,5 @@
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
-import { type EnforcerConfig, usesTags } from '#shared/config';
+import { type EnforcerConfig, usesTags } from '#shared/rules/config';
 
 // Both services deliver through CloudTrail with this detail-type. Control Tower's is NOT "AWS Control Tower via
 // CloudTrail": a rule with that detail-type never fires.

@@ -1,6 +1,6 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { CONTACT_TYPES, type ContactType } from '#shared/contacts';
-import { deletableTypes, type EnforcerConfig } from '#shared/config';
+import { CONTACT_TYPES, type ContactType } from '#shared/rules/contacts';
+import { deletableTypes, type EnforcerConfig } from '#shared/rules/config';
 
 export type AlternateContactAction = 'account:GetAlternateContact' | 'account:PutAlternateContact' | 'account:DeleteAlternateContact';
 

@@ -1,5 +1,5 @@
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
-import type { EnforcerConfig } from '#shared/config';
+import type { EnforcerConfig } from '#shared/rules/config';
 
 // API calls arrive through CloudTrail with this detail-type, and only where a trail records management events.
 // https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure-cloudtrail.html

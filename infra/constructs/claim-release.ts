@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ENDED_WITHOUT_SUCCESS, EXECUTION_STATUS_CHANGE } from '#shared/execution-ended';
+import { ENDED_WITHOUT_SUCCESS, EXECUTION_STATUS_CHANGE } from '#shared/events/execution-ended';
 import { TARGET_RETRY } from './dead-letter-queue.ts';
 
 export interface ClaimReleaseProps {

@@ -1,8 +1,8 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
-import type { EnforcerConfig } from '#shared/config';
-import { type Guardrail, guardrailDocument, lockedTypes } from '#shared/guardrail';
+import type { EnforcerConfig } from '#shared/rules/config';
+import { type Guardrail, guardrailDocument, lockedTypes } from '#shared/rules/guardrail';
 import { NAMES } from '../names.ts';
 
 export interface ContactGuardrailProps {

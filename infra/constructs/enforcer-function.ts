@@ -5,7 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, SERVICE_NAME } from '#shared/env';
+import { ENV, SERVICE_NAME } from '#shared/aws/env';
 import type { TaskName } from '../tasks.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -5,9 +5,9 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ENV } from '#shared/env';
-import { METRICS_NAMESPACE, RUN_DIMENSIONS, RUN_METRICS, THROTTLED_CALLS_METRIC } from '#shared/metrics';
-import { LATEST_PREFIX } from '#shared/report-store';
+import { ENV } from '#shared/aws/env';
+import { METRICS_NAMESPACE, RUN_DIMENSIONS, RUN_METRICS, THROTTLED_CALLS_METRIC } from '#shared/aws/metrics';
+import { LATEST_PREFIX } from '#shared/aws/report-store';
 import type { EnforcerFunction } from './enforcer-function.ts';
 
 export interface RunReportingProps {

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnEventBusPolicy, EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import type { EnforcerConfig } from '#shared/config';
+import type { EnforcerConfig } from '#shared/rules/config';
 import { ACCOUNT_CREATION_SOURCES } from '../constructs/account-creation-events.ts';
 import { CHANGE_EVENT_SOURCES } from '../constructs/change-events.ts';
 import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';

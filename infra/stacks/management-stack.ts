@@ -3,7 +3,7 @@ import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { EnforcerConfig } from '#shared/config';
+import type { EnforcerConfig } from '#shared/rules/config';
 import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, ownAccountArn, writeStatements } from '../constructs/alternate-contact-access.ts';
 import { enabledChangeEvents } from '../constructs/change-events.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '#shared/errors';
+import { ConfigError } from '#shared/rules/errors';
 import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, STACK_IDS } from './synth.ts';
 
 const environmentOf = (context: Record<string, unknown>, stackId: string) => (buildApp(context).node.findChild(stackId) as Stack).environment;

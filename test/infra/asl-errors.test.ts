@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as errors from '#shared/errors';
+import * as errors from '#shared/rules/errors';
 
 /**
  * The tie between the state machine's Retry and Catch and the errors the tasks throw: an ErrorEquals name that no task
@@ -36,7 +36,7 @@ function errorHandlers(node: unknown, state = ''): Handler[] {
   });
 }
 
-/** The name each error class in tasks/shared/errors.ts gives its errors, with whether it is retryable. */
+/** The name each error class in tasks/shared/rules/errors.ts gives its errors, with whether it is retryable. */
 const ERROR_CLASSES = Object.entries(errors)
   .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error)
   .map(([className, errorClass]) => {
@@ -62,7 +62,7 @@ describe(`the error names in ${ASL_FILE}`, () => {
   it.each(names.filter((name) => !name.startsWith('States.') && !name.startsWith('Lambda.')))('%s is the name of an error class the tasks throw', (name) => {
     const errorClass = ERROR_CLASSES.find((known) => known.name === name);
 
-    expect(errorClass, `${name}: no class in tasks/shared/errors.ts has that name (${ERROR_CLASSES.map((known) => known.name).join(', ')})`).toBeDefined();
+    expect(errorClass, `${name}: no class in tasks/shared/rules/errors.ts has that name (${ERROR_CLASSES.map((known) => known.name).join(', ')})`).toBeDefined();
     expect(thrownInTasks(errorClass!.className), `${errorClass!.className} is never constructed under tasks/`).toBe(true);
   });
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '#shared/errors';
+import { ConfigError } from '#shared/rules/errors';
 import { offlineAwsEnvironment, refusingEndpoint } from './cdk-cli.ts';
 import { buildApp } from './synth.ts';
 
 const EXAMPLE_TEXT = readFileSync('config/alternate-contacts.yaml', 'utf8');
 /** Anchors of anchors, nine deep and nine wide, before a valid configuration: the corpus's own case. */
-const ALIAS_BOMB = readFileSync('test/config/invalid/106-alias-bomb.yaml', 'utf8');
+const ALIAS_BOMB = readFileSync('test/tasks/shared/rules/config/invalid/106-alias-bomb.yaml', 'utf8');
 
 function configFile(contents: string | Buffer): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'enforcer-synth-refused-'));

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config';
-import { ConfigError } from '#shared/errors';
+import { loadConfig } from '#shared/rules/config';
+import { ConfigError } from '#shared/rules/errors';
 import { freshApp } from './synth.ts';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '#shared/env';
+import { ENV } from '#shared/aws/env';
 import { ASL_FILE } from '../../infra/constructs/alternate-contacts-enforcer.ts';
 import { functionArnSubstitution, TASKS, type TaskName } from '../../infra/tasks.ts';
 import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';

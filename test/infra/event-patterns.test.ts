@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { executionEndedEvent } from '#shared/execution-ended';
-import { parseRunInput } from '#shared/run-input';
+import { executionEndedEvent } from '#shared/events/execution-ended';
+import { parseRunInput } from '#shared/events/run-input';
 import { fixtureEvent, SAMPLE_EVENTS_DIR, sampleEvent } from '../support/events.ts';
 import { matchesPattern } from '../support/event-pattern.ts';
 import { buildApp, DELEGATED, withTagExclusion } from './synth.ts';

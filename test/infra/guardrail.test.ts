@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config';
-import { guardrailDocument, lockedTypes, SCP_MAX_CHARACTERS, worstCaseGuardrailSize } from '#shared/guardrail';
+import { loadConfig } from '#shared/rules/config';
+import { guardrailDocument, lockedTypes, SCP_MAX_CHARACTERS, worstCaseGuardrailSize } from '#shared/rules/guardrail';
 import { buildApp, DELEGATED, ENFORCER_ACCOUNT, exampleConfigWith, freshApp, MANAGEMENT_ACCOUNT, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });

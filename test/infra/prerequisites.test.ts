@@ -1,11 +1,11 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EnforcerConfig, loadConfig } from '#shared/config';
+import { type EnforcerConfig, loadConfig } from '#shared/rules/config';
 import { SERVICE_PRINCIPALS } from '../../infra/names.ts';
-import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local/scenario.ts';
-import type { SimState } from '../../local/simulator/index.ts';
-import { type PreflightHarness, preflightHarness } from '../local/preflight-harness.ts';
+import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local-run/scenario.ts';
+import type { SimState } from '../../simulator/index.ts';
+import { type PreflightHarness, preflightHarness } from '../preflight/harness.ts';
 import { buildApp, DELEGATED, flat } from './synth.ts';
 
 /**

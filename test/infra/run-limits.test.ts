@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_SECONDS, EXPRESS_EXECUTION_SECONDS, MAX_ORGANIZATION_ACCOUNTS, RUN_TIMEOUT_SECONDS } from '#shared/run-limits';
-import { ACCOUNT_API_QUOTAS } from '#shared/pacing';
-import { allStates, readDefinition } from '../../local/engine.ts';
+import { CLAIM_SECONDS, EXPRESS_EXECUTION_SECONDS, MAX_ORGANIZATION_ACCOUNTS, RUN_TIMEOUT_SECONDS } from '#shared/rules/run-limits';
+import { ACCOUNT_API_QUOTAS } from '#shared/rules/pacing';
+import { allStates, readDefinition } from '../../local-run/engine.ts';
 import { TASK_TIMEOUT_SECONDS } from '../../infra/tasks.ts';
 import { buildApp, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '#shared/env';
+import { ENV } from '#shared/aws/env';
 import { buildApp, exampleConfigWith, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 let template: Template;
@@ -84,7 +84,7 @@ describe('the report bucket', () => {
     expect(bucketVariables).toEqual([{ Ref: bucket }]);
   });
 
-  it('gives the Report function the memory and time 10,000 accounts need (local/bench-report.ts measures them)', () => {
+  it('gives the Report function the memory and time 10,000 accounts need (bench/report.ts measures them)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.REPORT_BUCKET]: Match.anyValue() }) },
       MemorySize: 1024,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { ConfigInput } from '#shared/config';
+import type { ConfigInput } from '#shared/rules/config';
 import { buildEnforcerApp, STACK_IDS } from '../../infra/enforcer-app.ts';
 
 export { STACK_IDS };

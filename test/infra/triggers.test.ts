@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config';
-import { desiredStateHash } from '#shared/config-hash';
+import { loadConfig } from '#shared/rules/config';
+import { desiredStateHash } from '#shared/rules/config-hash';
 import { buildApp, DELEGATED, ENFORCER_ACCOUNT, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { main } from '../../local/cli.ts';
+import { main } from '../../local-run/cli.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const EXAMPLE_CONFIG_FILE = join(ROOT, 'config/alternate-contacts.yaml');
@@ -26,7 +26,7 @@ export async function startInProcess(...args: string[]) {
  */
 export async function startWithFreshModules(...args: string[]) {
   vi.resetModules();
-  const fresh = (await import('../../local/cli.ts')) as { main: typeof main };
+  const fresh = (await import('../../local-run/cli.ts')) as { main: typeof main };
   return startWith(fresh.main, args);
 }
 

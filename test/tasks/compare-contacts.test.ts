@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact, DesiredContacts } from '#shared/contacts';
+import type { Contact, DesiredContacts } from '#shared/rules/contacts';
 import { CONTACTS, lambdaContext, loadTask } from './support.ts';
 
 const { handler } = await loadTask(() => import('../../tasks/compare-contacts.ts'));

@@ -1,4 +1,4 @@
-import { contactOf } from '#shared/contacts';
+import { contactOf } from '#shared/rules/contacts';
 import {
   AccountNotFoundException,
   ChildNotFoundException,
@@ -15,8 +15,8 @@ import {
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConfigInput } from '#shared/config';
-import type { RunPlan, TargetAccount } from '#shared/model';
+import type { ConfigInput } from '#shared/rules/config';
+import type { RunPlan, TargetAccount } from '#shared/rules/model';
 import { BASE_CONFIG, CONTACTS, ENFORCER_ACCOUNT_ID, lambdaContext, loadTask, MANAGEMENT_ACCOUNT_ID } from './support.ts';
 
 const organizations = mockSdkClient(OrganizationsClient);

@@ -1,8 +1,8 @@
 import { AccessDeniedException, AccountClient, DeleteAlternateContactCommand, PutAlternateContactCommand, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-account';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DesiredContacts } from '#shared/contacts';
-import type { Comparison } from '#shared/model';
+import type { DesiredContacts } from '#shared/rules/contacts';
+import type { Comparison } from '#shared/rules/model';
 import { BASE_CONFIG, CONTACTS, DESIRED, lambdaContext, loadTask } from './support.ts';
 
 const account = mockSdkClient(AccountClient);

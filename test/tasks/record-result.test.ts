@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { IterationState } from '#shared/account-result';
-import type { AccountResult, TargetAccount } from '#shared/model';
+import type { IterationState } from '#shared/rules/account-result';
+import type { AccountResult, TargetAccount } from '#shared/rules/model';
 import { CONTACTS, lambdaContext, loadTask } from './support.ts';
 
 const documents = mockSdkClient(DynamoDBDocumentClient);

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RunPlan } from '#shared/model';
+import type { RunPlan } from '#shared/rules/model';
 import { lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const { items } = mockIdempotencyTable();
-const { claimRun } = await loadTask(() => import('#shared/run-claim'));
+const { claimRun } = await loadTask(() => import('#shared/aws/run-claim'));
 const { handler } = await loadTask(() => import('../../tasks/release-claim.ts'));
 
 const plan = (trigger: RunPlan['trigger'], claimKey: string): RunPlan => ({ status: 'RUN', runId: 'failed-run', trigger, dryRun: false, claimKey });

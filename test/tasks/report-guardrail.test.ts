@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isGuarded } from '#shared/guardrail';
-import type { AccountResult, RunPlan, WorkList } from '#shared/model';
-import { buildReport, formatSummary } from '#shared/report';
-import { buildComplianceReport, type ComplianceInput } from '#shared/report-files/index';
-import { renderCsv } from '#shared/report-files/csv';
-import { renderHtml } from '#shared/report-files/html';
-import { renderJson } from '#shared/report-files/json';
+import { isGuarded } from '#shared/rules/guardrail';
+import type { AccountResult, RunPlan, WorkList } from '#shared/rules/model';
+import { buildReport, formatSummary } from '#shared/report/report';
+import { buildComplianceReport, type ComplianceInput } from '#shared/report/files';
+import { renderCsv } from '#shared/report/csv';
+import { renderHtml } from '#shared/report/html';
+import { renderJson } from '#shared/report/json';
 
 const plan: RunPlan = { status: 'RUN', runId: 'nightly-1', trigger: 'schedule', dryRun: false, claimKey: 'schedule:1' };
 const work: WorkList = { runId: 'nightly-1', accountCount: 4, excludedCount: 0, chunks: [0], maxConcurrency: 2 };

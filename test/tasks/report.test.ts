@@ -4,8 +4,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AccountResult, Report, RunPlan, TargetAccount, WorkList } from '#shared/model';
-import { ENV } from '#shared/env';
+import type { AccountResult, Report, RunPlan, TargetAccount, WorkList } from '#shared/rules/model';
+import { ENV } from '#shared/aws/env';
 import { BASE_CONFIG, CONTACTS, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 const documents = mockSdkClient(DynamoDBDocumentClient);
@@ -371,7 +371,7 @@ describe('report', () => {
   });
 
   it('releases the claim of a new-account run that did not finish every account', async () => {
-    const { claimRun } = await import('#shared/run-claim');
+    const { claimRun } = await import('#shared/aws/run-claim');
     const newAccountPlan: RunPlan = { ...plan, trigger: 'organizations', accountIds: ['100000000003'], claimKey: 'account:100000000003' };
     await claimRun(newAccountPlan.claimKey, newAccountPlan, lambdaContext);
     storeRun([[accounts[2] as TargetAccount]], [results[2] as AccountResult]);
@@ -383,7 +383,7 @@ describe('report', () => {
   });
 
   it('keeps the claim of a new-account run that finished every account', async () => {
-    const { claimRun } = await import('#shared/run-claim');
+    const { claimRun } = await import('#shared/aws/run-claim');
     const newAccountPlan: RunPlan = { ...plan, trigger: 'control-tower', accountIds: ['100000000001'], claimKey: 'account:100000000001' };
     await claimRun(newAccountPlan.claimKey, newAccountPlan, lambdaContext);
     storeRun([[accounts[0] as TargetAccount]], unchanged);

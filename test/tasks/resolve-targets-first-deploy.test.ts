@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedInputError } from '#shared/errors';
-import { parseRunInput } from '#shared/run-input';
+import { MalformedInputError } from '#shared/rules/errors';
+import { parseRunInput } from '#shared/events/run-input';
 import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ENV } from '#shared/env';
-import { parseRunInput } from '#shared/run-input';
+import { ENV } from '#shared/aws/env';
+import { parseRunInput } from '#shared/events/run-input';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 import { SAMPLE_EVENTS_DIR, sampleEvent } from '../support/events.ts';
 

@@ -3,7 +3,7 @@ import { ChildNotFoundException, ListParentsCommand, OrganizationsClient } from 
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { duplicateKeyIn } from '#shared/input-shape';
+import { duplicateKeyIn } from '#shared/rules/input-shape';
 import { readCorpus } from '../support/corpus.ts';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
@@ -284,7 +284,7 @@ describe('resolve-targets', () => {
 
 describe('resolve-targets over the run-input corpus', () => {
   // JSON inputs only: text that is no JSON, or names a key twice, never reaches an execution (npm start refuses it).
-  const refusedInputs = readCorpus(join(import.meta.dirname, 'run-input'), '.txt').filter((c) => {
+  const refusedInputs = readCorpus(join(import.meta.dirname, 'shared/events/run-input'), '.txt').filter((c) => {
     if (!c.expected.startsWith('refused ') || duplicateKeyIn(c.body)) return false;
     try {
       JSON.parse(c.body);

@@ -12,9 +12,9 @@ import {
 import type { Context } from 'aws-lambda';
 import { mockSdkClient } from '../sdk-mock.ts';
 import { vi } from 'vitest';
-import type { ConfigInput } from '#shared/config';
-import type { DesiredContacts } from '#shared/contacts';
-import { ENV } from '#shared/env';
+import type { ConfigInput } from '#shared/rules/config';
+import type { DesiredContacts } from '#shared/rules/contacts';
+import { ENV } from '#shared/aws/env';
 
 /** Shared setup for the task tests: environment, configuration files, Lambda context, a stand-in idempotency table. */
 

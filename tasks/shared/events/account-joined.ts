@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { accountIdSchema } from '../contacts.ts';
-import { MalformedInputError } from '../errors.ts';
-import type { JoinedAccountSearch, RunWarning } from '../model.ts';
+import { accountIdSchema } from '../rules/contacts.ts';
+import { MalformedInputError } from '../rules/errors.ts';
+import type { JoinedAccountSearch, RunWarning } from '../rules/model.ts';
 import { type EventParser, parseEvent } from './envelope.ts';
 import { serviceEvent } from './new-account.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdSchema } from '../contacts.ts';
+import { accountIdSchema } from '../rules/contacts.ts';
 import { actorOf, apiCallEvent } from './api-call.ts';
 import { type EventParser, parseEvent } from './envelope.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { accountIdSchema, CONTACT_TYPES } from '../contacts.ts';
-import { MalformedInputError } from '../errors.ts';
-import type { RunInput } from '../run-input.ts';
+import { accountIdSchema, CONTACT_TYPES } from '../rules/contacts.ts';
+import { MalformedInputError } from '../rules/errors.ts';
+import type { RunInput } from './run-input.ts';
 import { actorOf, apiCallEvent } from './api-call.ts';
 import { type EventParser, parseEvent } from './envelope.ts';
 

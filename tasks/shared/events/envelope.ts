@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { accountIdSchema, describeIssues } from '../contacts.ts';
-import { MalformedInputError } from '../errors.ts';
-import { pathText } from '../input-shape.ts';
-import type { Trigger } from '../model.ts';
-import type { RunInput } from '../run-input.ts';
+import { accountIdSchema, describeIssues } from '../rules/contacts.ts';
+import { MalformedInputError } from '../rules/errors.ts';
+import { pathText } from '../rules/input-shape.ts';
+import type { Trigger } from '../rules/model.ts';
+import type { RunInput } from './run-input.ts';
 
 /**
  * The keys of an EventBridge event's envelope, and the only keys an event may carry at its top level: a `dryRun` or

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accountIdSchema } from '../contacts.ts';
-import type { RunInput } from '../run-input.ts';
+import { accountIdSchema } from '../rules/contacts.ts';
+import type { RunInput } from './run-input.ts';
 import { eventObject, eventSchema, parseWith } from './envelope.ts';
 
 // Both new-account events arrive as CloudTrail service events, Control Tower's included.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN } from '../contacts.ts';
-import type { RunInput } from '../run-input.ts';
+import { ACCOUNT_ID_PATTERN } from '../rules/contacts.ts';
+import type { RunInput } from './run-input.ts';
 import { apiCallEvent } from './api-call.ts';
 import { type EventParser, parseEvent } from './envelope.ts';
 
