@@ -218,6 +218,21 @@ export function defaultOrganization(config: EnforcerConfig, options: DefaultOrga
   return withFullAwsAccess(state);
 }
 
+/**
+ * Walls one member account off with a real SCP: on the root, it denies every Account API call on that account in
+ * organization context to the principals of every member account, the delegated administrator among them. The
+ * management account is bound by no SCP, so only the delegated topology meets the denial.
+ * https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-example-scps.html
+ */
+export function withAccountApiDenied(state: SimState, accountId: string): SimState {
+  const statement = { Effect: 'Deny', Action: 'account:*', Resource: `arn:aws:account::*:account/o-*/${accountId}` };
+  state.policies = [
+    ...(state.policies ?? []),
+    { id: `p-deny${accountId}`, name: `DenyAccountApiOn${accountId}`, description: `No member account may call the Account API on ${accountId}`, awsManaged: false, content: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }), targets: [ROOT_ID] },
+  ];
+  return state;
+}
+
 /** FullAWSAccess on every root, OU and account, as AWS attaches it to each new one. */
 function withFullAwsAccess(state: SimState): SimState {
   const everything = [...state.roots.map((r) => r.id), ...state.organizationalUnits.map((ou) => ou.id), ...state.accounts.map((a) => a.id)];

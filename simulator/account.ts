@@ -1,55 +1,64 @@
-import type { z } from 'zod';
-import { ACCOUNT_API_QUOTAS } from '#shared/rules/pacing';
-import { ACCOUNT_ID_PATTERN, CONTACT_TYPES, contactFields, type Contact, type ContactType } from '#shared/rules/contacts';
+import {
+  ACCOUNT_API_RATES,
+  ACCOUNT_ID_MEMBER,
+  ALTERNATE_CONTACT_TYPES,
+  type AlternateContactType,
+  CONTACT_MEMBERS,
+  CONTACT_NOT_FOUND_MESSAGE,
+  type ContactMember,
+  explicitScpDeny,
+  implicitScpDeny,
+  type MemberRule,
+  memberViolation,
+  notAuthorized,
+  STORED_FIELD_OF,
+  type StoredContact,
+} from './aws-facts.ts';
 import { contactWriteEvent } from './cloudtrail.ts';
-import { denyingPolicy, policyArn, principalArnOf, type RequestContext } from './service-control-policies.ts';
+import { evaluateScps, policyArn, principalArnOf, type RequestContext } from './service-control-policies.ts';
 import type { SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
 /**
- * The Account Management API (restJson1): get, put and delete alternate contacts, modelled on AWS's documented rules.
+ * The Account Management API (restJson1): get, put and delete alternate contacts, checked against AWS's documented
+ * rules as the simulator states them (aws-facts.ts).
  * https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html
  */
 
 const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
-// AWS's documented quotas, per caller account, as the product itself knows them (tasks/shared/rules/pacing.ts).
-const QUOTAS: Record<string, Quota> = Object.fromEntries(
-  Object.entries(ACCOUNT_API_QUOTAS).map(([op, quota]) => [op, { bucket: `account:${op}`, ...quota }]),
-);
+const QUOTAS: Record<string, Quota> = Object.fromEntries(Object.entries(ACCOUNT_API_RATES).map(([op, rate]) => [op, { bucket: `account:${op}`, ...rate }]));
 
-/** AWS's member names for the contact fields, with the rules tasks/shared/rules/contacts.ts already states. */
-const FIELDS = [
-  ['Name', 'name'],
-  ['Title', 'title'],
-  ['EmailAddress', 'email'],
-  ['PhoneNumber', 'phone'],
-] as const satisfies readonly (readonly [string, keyof Contact])[];
-
+/**
+ * A ValidationException as the Account API shapes it: the message names the member, fieldList says why.
+ * https://docs.aws.amazon.com/accounts/latest/reference/API_ValidationException.html
+ */
 function validationError(member: string, constraint: string): SimError {
   const message = `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`;
   return new SimError('ValidationException', message, 400, { reason: 'fieldValidationFailed', fieldList: [{ name: member, message: constraint }] });
 }
 
-function validated(member: string, schema: z.ZodType<string>, value: unknown): string {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(member, `Member ${result.error.issues[0]?.message ?? 'is invalid'}`);
-  return result.data;
+function validated(member: string, rule: MemberRule, value: unknown): string {
+  const violation = memberViolation(rule, value);
+  if (violation) throw validationError(member, violation);
+  return value as string;
 }
 
-function contactType(call: Call): ContactType {
+function contactType(call: Call): AlternateContactType {
   const type = call.input.AlternateContactType;
-  if (!CONTACT_TYPES.includes(type as ContactType)) throw validationError('AlternateContactType', `Member must satisfy enum value set: [${CONTACT_TYPES.join(', ')}]`);
-  return type as ContactType;
+  if (!ALTERNATE_CONTACT_TYPES.includes(type as AlternateContactType)) {
+    throw validationError('AlternateContactType', `Member must satisfy enum value set: [${ALTERNATE_CONTACT_TYPES.join(', ')}]`);
+  }
+  return type as AlternateContactType;
 }
 
-function contactOf(call: Call): Contact {
-  const entries = FIELDS.map(([member, field]) => [field, validated(member, contactFields[field], call.input[member])]);
-  return Object.fromEntries(entries) as Contact;
+function contactOf(call: Call): StoredContact {
+  const entries = Object.entries(CONTACT_MEMBERS).map(([member, rule]) => [STORED_FIELD_OF[member as ContactMember], validated(member, rule, call.input[member])]);
+  return Object.fromEntries(entries) as unknown as StoredContact;
 }
 
 function notFound(): SimError {
-  return new SimError('ResourceNotFoundException', 'No contact of the inputted alternate contact type found.', 404);
+  return new SimError('ResourceNotFoundException', CONTACT_NOT_FOUND_MESSAGE, 404);
 }
 
 export function accountService(sim: Sim): Service {
@@ -58,9 +67,8 @@ export function accountService(sim: Sim): Service {
   // The Account API's resources: an account in standalone context, and a member addressed in organization context.
   const ownResource = (accountId: string) => `arn:aws:account::${accountId}:account`;
   const memberResource = (accountId: string) => `arn:aws:account::${state.managementAccountId}:account/${state.organizationId}/${accountId}`;
-  const notAuthorized = (call: Call, op: string, resource: string) => `User: ${call.caller.arn} is not authorized to perform: account:${op} on resource: ${resource}`;
   const denied = (call: Call, op: string, resource: string, reason?: string) =>
-    new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)}${reason ? ` (${reason})` : ''}`, 403);
+    new SimError('AccessDeniedException', `${notAuthorized(call.caller.arn, `account:${op}`, resource)}${reason ? ` ${reason}` : ''}`, 403);
 
   /** The account a call acts on, after every rule AWS applies to who may call whom. */
   function target(op: string, call: Call): SimAccount {
@@ -70,11 +78,11 @@ export function accountService(sim: Sim): Service {
     if (call.region !== 'us-east-1') throw denied(call, op, ownResource(call.caller.accountId));
     if (accountId === undefined) return sim.account(call.caller.accountId)!;
 
-    if (!ACCOUNT_ID_PATTERN.test(accountId)) throw validationError('AccountId', 'Member must satisfy regular expression pattern: ^\\d{12}$');
+    validated('AccountId', ACCOUNT_ID_MEMBER, accountId);
     const member = memberResource(accountId);
     const mayUseAccountId = call.caller.accountId === state.managementAccountId || isDelegatedAdmin(state, call.caller.accountId, SERVICE_PRINCIPAL);
     if (!mayUseAccountId) throw denied(call, op, member);
-    if (!state.trustedAccess) throw denied(call, op, member, `trusted access for ${SERVICE_PRINCIPAL} is not enabled`);
+    if (!state.trustedAccess) throw denied(call, op, member, `(trusted access for ${SERVICE_PRINCIPAL} is not enabled)`);
     // The management account is not a member: AccountId must never name it, it is handled in standalone context.
     // https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
     if (accountId === state.managementAccountId) throw denied(call, op, member);
@@ -84,10 +92,11 @@ export function accountService(sim: Sim): Service {
   }
 
   /**
-   * The SCPs above the caller's account (never the target's): an explicit deny refuses the call, naming the policy
-   * as AWS's access-denied messages do. https://aws.amazon.com/blogs/security/enhanced-access-denied-error-messages-with-policy-arns/
+   * The SCPs above the caller's account (never the target's), in IAM's order: an explicit Deny refuses the call,
+   * naming the policy; so does a level from the root down that no SCP allows it at.
+   * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
    */
-  function assertPermittedByScps(op: string, call: Call, type: ContactType): void {
+  function assertPermittedByScps(op: string, call: Call, type: AlternateContactType): void {
     const accountId = stringInput(call, 'AccountId');
     const resource = accountId ? memberResource(accountId) : ownResource(call.caller.accountId);
     const context: RequestContext = new Map([
@@ -96,15 +105,16 @@ export function accountService(sim: Sim): Service {
       ['aws:requestedregion', [call.region]],
       ['account:alternatecontacttypes', [type]],
     ]);
-    const policy = denyingPolicy(state, sim.account(call.caller.accountId)!, `account:${op}`, resource, context);
-    if (policy) throw new SimError('AccessDeniedException', `${notAuthorized(call, op, resource)} with an explicit deny in a service control policy: ${policyArn(state, policy)}`, 403);
+    const action = `account:${op}`;
+    const verdict = evaluateScps(state, sim.account(call.caller.accountId)!, action, resource, context);
+    if (verdict.decision === 'explicitDeny') throw denied(call, op, resource, explicitScpDeny(policyArn(state, verdict.policy)));
+    if (verdict.decision === 'implicitDeny') throw denied(call, op, resource, implicitScpDeny(action));
   }
 
-  /** An account exists but cannot be acted on: closed or closing, not ready yet, or denied by policy. */
+  /** An account exists but cannot be acted on: closed or closing, or not ready yet. */
   function assertReachable(account: SimAccount, op: string, call: Call): void {
     const resource = ownResource(account.id);
-    if (sim.stateOf(account) !== 'ACTIVE') throw denied(call, op, resource, `account is ${sim.stateOf(account)}`);
-    if (account.deny) throw denied(call, op, resource, account.deny);
+    if (sim.stateOf(account) !== 'ACTIVE') throw denied(call, op, resource, `(account is ${sim.stateOf(account)})`);
     // Same message as a missing permission, as AWS gives it: only the caller's timing can tell them apart.
     if (!sim.isReady(account)) throw denied(call, op, resource);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ContactType } from '#shared/rules/contacts';
+import { type AlternateContactType, FULL_AWS_ACCESS_POLICY_ID } from './aws-facts.ts';
 import type { Caller } from './service.ts';
 import type { SimAccount, SimState } from './state.ts';
 
@@ -30,7 +30,7 @@ export interface ContactWrite {
   readonly caller: Caller;
   /** The AccountId the call named (organization context); absent in standalone context. */
   readonly accountId?: string;
-  readonly type: ContactType;
+  readonly type: AlternateContactType;
   readonly at: Date;
 }
 
@@ -72,11 +72,14 @@ const detailOf = (event: Record<string, unknown>) => (event['detail'] ?? {}) as 
 
 /**
  * Applies to the simulated organization what an event reports as done (`npm start -- --event`): the OU move, the
- * joined account, the hand edit or delete. An event the organization cannot model (an unknown account or OU) is left
- * unapplied, and the run then meets the organization as it is, as it would on AWS.
+ * joined account, the hand edit or delete, the tags added or removed. An event the organization cannot model (an
+ * unknown account or OU) is left unapplied, and the run then meets the organization as it is, as it would on AWS.
  */
 export function applyEvent(state: SimState, event: Record<string, unknown>): void {
   const detail = detailOf(event);
+  // A call AWS refused is recorded too, with its errorCode: it changed nothing, so nothing is applied.
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+  if (detail['errorCode'] !== undefined) return;
   const parameters = (detail['requestParameters'] ?? {}) as Record<string, any>;
   const find = (id: unknown) => state.accounts.find((account) => account.id === id);
   const isParent = (id: unknown) => state.roots.some((root) => root.id === id) || state.organizationalUnits.some((ou) => ou.id === id);
@@ -86,30 +89,55 @@ export function applyEvent(state: SimState, event: Record<string, unknown>): voi
       if (account && isParent(parameters['destinationParentId'])) account.parentId = parameters['destinationParentId'];
       return;
     }
-    case 'AccountJoinedOrganization': {
-      const details = (detail['serviceEventDetails'] ?? {}) as Record<string, any>;
-      const joinedTime = details['joinedTime'];
-      if (details['accountId'] === undefined) {
-        // An event that does not name the account still reports one that joined: Organizations gave it an id, the
-        // simulator the next free one. Replayed, it finds the account that joined at that time already there.
-        if (typeof joinedTime !== 'string' || state.accounts.some((account) => account.joinedAt === joinedTime)) return;
-        state.accounts.push(joinedAccount(freeAccountId(state), state.roots[0]!.id, details['joinedMethod'], joinedTime));
-        return;
-      }
-      if (typeof details['accountId'] !== 'string' || find(details['accountId'])) return;
-      state.accounts.push(joinedAccount(details['accountId'], state.roots[0]!.id, details['joinedMethod'], joinedTime));
-      return;
-    }
+    case 'AccountJoinedOrganization':
+      return applyJoined(state, (detail['serviceEventDetails'] ?? {}) as Record<string, any>);
     case 'PutAlternateContact':
     case 'DeleteAlternateContact': {
       const account = find(parameters['accountId'] ?? event['account']);
-      const type = parameters['alternateContactType'] as ContactType;
+      const type = parameters['alternateContactType'] as AlternateContactType;
       if (!account) return;
       if (detail['eventName'] === 'DeleteAlternateContact') delete account.contacts[type];
       else account.contacts[type] = { ...HAND_EDITED_CONTACT };
       return;
     }
+    // Organizations records the tags of TagResource as [{key, value}] and UntagResource's as tagKeys; only an
+    // account's tags are modelled. https://docs.aws.amazon.com/organizations/latest/APIReference/API_TagResource.html
+    case 'TagResource': {
+      const account = find(parameters['resourceId']);
+      const tags = Array.isArray(parameters['tags']) ? (parameters['tags'] as { key?: unknown; value?: unknown }[]) : [];
+      if (!account) return;
+      const added = tags.filter((tag) => typeof tag.key === 'string').map((tag) => [tag.key as string, typeof tag.value === 'string' ? tag.value : '']);
+      account.tags = { ...account.tags, ...Object.fromEntries(added) };
+      return;
+    }
+    case 'UntagResource': {
+      const account = find(parameters['resourceId']);
+      const keys = Array.isArray(parameters['tagKeys']) ? (parameters['tagKeys'] as unknown[]) : [];
+      if (!account?.tags) return;
+      account.tags = Object.fromEntries(Object.entries(account.tags).filter(([key]) => !keys.includes(key)));
+      return;
+    }
   }
+}
+
+function applyJoined(state: SimState, details: Record<string, any>): void {
+  const joinedTime = details['joinedTime'];
+  if (details['accountId'] === undefined) {
+    // An event that does not name the account still reports one that joined: Organizations gave it an id, the
+    // simulator the next free one. Replayed, it finds the account that joined at that time already there.
+    if (typeof joinedTime !== 'string' || state.accounts.some((account) => account.joinedAt === joinedTime)) return;
+    addJoined(state, joinedAccount(freeAccountId(state), state.roots[0]!.id, details['joinedMethod'], joinedTime));
+    return;
+  }
+  if (typeof details['accountId'] !== 'string' || state.accounts.some((account) => account.id === details['accountId'])) return;
+  addJoined(state, joinedAccount(details['accountId'], state.roots[0]!.id, details['joinedMethod'], joinedTime));
+}
+
+/** A joined account gets FullAWSAccess attached, as Organizations attaches it to every account that joins. */
+function addJoined(state: SimState, account: SimAccount): void {
+  state.accounts.push(account);
+  const fullAwsAccess = state.policies?.find((policy) => policy.id === FULL_AWS_ACCESS_POLICY_ID);
+  if (fullAwsAccess && !fullAwsAccess.targets.includes(account.id)) fullAwsAccess.targets.push(account.id);
 }
 
 /** The first id of the joined accounts' range that no account has. */

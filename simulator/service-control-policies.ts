@@ -1,3 +1,4 @@
+import { FULL_AWS_ACCESS_POLICY_ID } from './aws-facts.ts';
 import type { ServicePolicy, SimAccount, SimState } from './state.ts';
 
 /**
@@ -8,9 +9,12 @@ import type { ServicePolicy, SimAccount, SimState } from './state.ts';
  * - so a delegated administrator's call in organization context is governed by the SCPs above the administrator, and a
  *   member's standalone call by the SCPs above the member
  *   (https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-example-scps.html);
- * - an explicit Deny in any SCP on the path root → OUs → account wins over every Allow
+ * - an explicit Deny in any SCP on the path root → OUs → account wins over every Allow, and without one the action
+ *   must still be allowed by an SCP attached at every level of that path
  *   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
- *   The Allow each level needs is taken as given: AWS attaches FullAWSAccess to every root, OU and account.
+ *   The Allow side is decided only when the organization stores FullAWSAccess, which AWS attaches to every root, OU
+ *   and account: then its attachments are the whole picture, and a level it was detached from needs another Allow.
+ *   A state that lists only the denies it cares about has each level's Allow taken as given.
  * - SCPs apply only while the SCP policy type is enabled on the root.
  * Conditions follow IAM's operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
  * an operator it does not model fails the call loudly rather than deciding it by guess.
@@ -106,16 +110,38 @@ function pathOf(state: SimState, accountId: string, parentId: string): string[] 
   return path;
 }
 
-/** The SCP whose explicit Deny stops `action` on `resource` by a principal of the caller's account, or undefined. */
-export function denyingPolicy(state: SimState, caller: SimAccount, action: string, resource: string, context: RequestContext): ServicePolicy | undefined {
-  if (caller.id === state.managementAccountId || !state.policies?.length) return undefined;
+/** What the SCPs decide for one call: allowed, refused by a policy's explicit Deny, or refused at a level no SCP allows it at. */
+export type ScpVerdict =
+  | { readonly decision: 'allow' }
+  | { readonly decision: 'explicitDeny'; readonly policy: ServicePolicy }
+  | { readonly decision: 'implicitDeny'; readonly targetId: string };
+
+/** Each policy's targets as a set, rebuilt when the list is replaced or grows or shrinks (FullAWSAccess has one per account). */
+const targetSets = new WeakMap<readonly string[], { readonly size: number; readonly set: ReadonlySet<string> }>();
+function isAttachedTo(policy: ServicePolicy, targetId: string): boolean {
+  let known = targetSets.get(policy.targets);
+  if (!known || known.size !== policy.targets.length) {
+    known = { size: policy.targets.length, set: new Set(policy.targets) };
+    targetSets.set(policy.targets, known);
+  }
+  return known.set.has(targetId);
+}
+
+const hasStatement = (policy: ServicePolicy, effect: 'Allow' | 'Deny', action: string, resource: string, context: RequestContext) =>
+  statementsOf(policy).some((statement) => statement.Effect === effect && applies(statement, action, resource, context));
+
+/** IAM's order for SCPs on a principal of the caller's account: explicit Deny first, then an Allow at every level. */
+export function evaluateScps(state: SimState, caller: SimAccount, action: string, resource: string, context: RequestContext): ScpVerdict {
+  const policies = state.policies ?? [];
+  if (caller.id === state.managementAccountId || policies.length === 0) return { decision: 'allow' };
   const path = pathOf(state, caller.id, caller.parentId);
-  if (!scpsEnabled(state, path[0]!)) return undefined;
-  // The statements first: FullAWSAccess, attached to every account, has no Deny and is passed over at once.
-  return (state.policies ?? []).find((policy) => {
-    const denies = statementsOf(policy).filter((statement) => statement.Effect === 'Deny');
-    return denies.length > 0 && policy.targets.some((target) => path.includes(target)) && denies.some((statement) => applies(statement, action, resource, context));
-  });
+  if (!scpsEnabled(state, path[0]!)) return { decision: 'allow' };
+  const attached = policies.filter((policy) => path.some((target) => isAttachedTo(policy, target)));
+  const denying = attached.find((policy) => hasStatement(policy, 'Deny', action, resource, context));
+  if (denying) return { decision: 'explicitDeny', policy: denying };
+  if (!policies.some((policy) => policy.id === FULL_AWS_ACCESS_POLICY_ID)) return { decision: 'allow' };
+  const unallowed = path.find((target) => !attached.some((policy) => isAttachedTo(policy, target) && hasStatement(policy, 'Allow', action, resource, context)));
+  return unallowed === undefined ? { decision: 'allow' } : { decision: 'implicitDeny', targetId: unallowed };
 }
 
 /** A policy's ARN as Organizations names it: AWS managed ones under `aws`, the organization's own under its management account. */

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { accountIdSchema, CONTACT_TYPES, contactSchema, ouIdSchema } from '#shared/rules/contacts';
+import { ACCOUNT_ID, ALTERNATE_CONTACT_TYPES, ORGANIZATION_ID, OU_ID, POLICY_ID, ROOT_ID, storedContactSchema } from './aws-facts.ts';
 
 /**
  * The simulated organization: everything the simulator answers from and writes to. Plain JSON, so a run can be
@@ -14,7 +14,9 @@ import { accountIdSchema, CONTACT_TYPES, contactSchema, ouIdSchema } from '#shar
 export const ACCOUNT_STATUSES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-const rootIdSchema = z.string().regex(/^r-[0-9a-z]{4,32}$/, 'must be a root id like r-ab12');
+const accountIdSchema = z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id');
+const ouIdSchema = z.string().regex(OU_ID, 'must be an OU id like ou-ab12-cd34ef56');
+const rootIdSchema = z.string().regex(ROOT_ID, 'must be a root id like r-ab12');
 const timeSchema = z.iso.datetime({ offset: true });
 
 const simAccountSchema = z.strictObject({
@@ -30,15 +32,10 @@ const simAccountSchema = z.strictObject({
   activatesAt: timeSchema.optional(),
   /** Until then the Account API answers AccessDenied for this account, as a just-created account does. */
   readyAt: timeSchema.optional(),
-  /**
-   * Set: every Account API call on this account is AccessDenied with this reason, whoever calls. A refusal on the
-   * target's side that no modelled policy produces; service control policies bind callers instead (`policies`).
-   */
-  deny: z.string().optional(),
   /** Organizations tags, key to value (ListTagsForResource). */
   tags: z.record(z.string(), z.string()).optional(),
   /** Stored exactly as written (AWS keeps surrounding whitespace). */
-  contacts: z.partialRecord(z.enum(CONTACT_TYPES), contactSchema).default({}),
+  contacts: z.partialRecord(z.enum(ALTERNATE_CONTACT_TYPES), storedContactSchema).default({}),
 });
 export type SimAccount = z.infer<typeof simAccountSchema>;
 
@@ -53,11 +50,11 @@ export type PublishedMessage = z.infer<typeof publishedMessageSchema>;
 
 /**
  * A service control policy and where it is attached (root, OU or account ids), read back with ListPoliciesForTarget
- * and DescribePolicy, and enforced on the Account API (service-control-policies.ts). `content` is the policy
+ * and DescribePolicy, and enforced on the Account API (service-control-policies.ts): the one model of denial. `content` is the policy
  * document, as AWS returns it: a JSON string.
  */
 const servicePolicySchema = z.strictObject({
-  id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must be a policy id like p-FullAWSAccess'),
+  id: z.string().regex(POLICY_ID, 'must be a policy id like p-FullAWSAccess'),
   name: z.string().min(1),
   description: z.string().default(''),
   awsManaged: z.boolean().default(false),
@@ -120,7 +117,7 @@ const slackPostSchema = z.strictObject({ body: z.unknown(), postedAt: timeSchema
 export type SlackPost = z.infer<typeof slackPostSchema>;
 
 export const simStateSchema = z.strictObject({
-  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/),
+  organizationId: z.string().regex(ORGANIZATION_ID),
   managementAccountId: accountIdSchema,
   roots: z
     .array(

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnforcer } from '../../local-run/enforcer.ts';
 import type { TaskCall } from '../../local-run/engine.ts';
-import { defaultOrganization, NEW_ACCOUNT_ID, ROOT_ID, WORKLOADS_OU_ID } from '../../local-run/scenario.ts';
+import { defaultOrganization, NEW_ACCOUNT_ID, ROOT_ID, withAccountApiDenied, WORKLOADS_OU_ID } from '../../local-run/scenario.ts';
 import type { SimState } from '../../simulator/index.ts';
 import { calls, contactOf, EXAMPLE_CONFIG, notReadyFor, reconcile, serve, startHarness } from '../local-run/harness.ts';
 import { sampleEvent } from '../support/events.ts';
@@ -18,7 +18,8 @@ describe('a reconciliation under adverse conditions, end to end', () => {
   /** Runs after each task, to change the world between two states of a run. */
   let afterTask: ((call: TaskCall) => void) | undefined;
   beforeAll(async () => {
-    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG), speedup: SPEEDUP, onTask: (call) => afterTask?.(call) });
+    // The delegated topology: the enforcer runs in a member account, which the SCPs of the denial test bind.
+    enforcer = await startHarness({ organization: defaultOrganization(EXAMPLE_CONFIG), topology: 'delegated', speedup: SPEEDUP, onTask: (call) => afterTask?.(call) });
   });
   afterEach(() => {
     afterTask = undefined;
@@ -43,9 +44,7 @@ describe('a reconciliation under adverse conditions, end to end', () => {
 
   it('reports an account that always fails with its reason, and finishes all the others', async () => {
     const denied = '500016001616';
-    await serve(enforcer, withAccount(defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), denied, (a) => {
-      a.deny = 'explicit deny in a service control policy';
-    }));
+    await serve(enforcer, withAccountApiDenied(defaultOrganization(EXAMPLE_CONFIG, { newAccountReadyInMs: 0 }), denied));
 
     const report = await reconcile(enforcer);
 

@@ -159,7 +159,8 @@ describe('preflight finds one trap at a time (single topology), with its fix', (
   it('a member the Account API refuses: FAIL in account-api-organization, naming the account and the fix', async () => {
     const result = resultOf(
       await preflight.run((state) => {
-        for (const account of state.accounts) if (account.id === SECURITY_ACCOUNT_ID) account.deny = 'explicit deny in an identity policy';
+        // No SCP binds the management account the preflight runs as; AWS refuses it a member that is not ready yet.
+        for (const account of state.accounts) if (account.id === SECURITY_ACCOUNT_ID) account.readyAt = '2999-01-01T00:00:00.000Z';
       }),
       'account-api-organization',
     );

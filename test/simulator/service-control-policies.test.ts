@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denyingPolicy, principalArnOf, type RequestContext } from '../../simulator/service-control-policies.ts';
+import { evaluateScps, principalArnOf, type RequestContext } from '../../simulator/service-control-policies.ts';
 import type { SimState } from '../../simulator/index.ts';
 
 const MANAGEMENT = '111111111111';
@@ -29,7 +29,30 @@ const request = (principal: string, types: string[] | null = ['SECURITY']): Requ
   new Map([['aws:principalarn', [principal]], ...(types ? [['account:alternatecontacttypes', types] as [string, string[]]] : [])]);
 const ROLE = `arn:aws:iam::${MEMBER}:role/Admin`;
 const denies = (state: SimState, context: RequestContext, caller = MEMBER, resource = OWN) =>
-  denyingPolicy(state, state.accounts.find((account) => account.id === caller)!, PUT, resource, context) !== undefined;
+  verdict(state, context, caller, resource).decision !== 'allow';
+const verdict = (state: SimState, context: RequestContext, caller = MEMBER, resource = OWN) => evaluateScps(state, state.accounts.find((account) => account.id === caller)!, PUT, resource, context);
+
+/** AWS's FullAWSAccess, attached to `targets` (AWS attaches it to the root, every OU and every account). */
+const fullAwsAccess = (targets: string[]) => ({
+  id: 'p-FullAWSAccess',
+  name: 'FullAWSAccess',
+  description: '',
+  awsManaged: true,
+  content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+  targets,
+});
+/** The organization with its Deny SCP replaced by `policies`, e.g. FullAWSAccess and an allow-list. */
+function withPolicies(...policies: NonNullable<SimState['policies']>): SimState {
+  return { ...organization({}), policies };
+}
+const allowList = (id: string, actions: string[], targets: string[]) => ({
+  id,
+  name: id,
+  description: '',
+  awsManaged: false,
+  content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }),
+  targets,
+});
 
 describe("the simulator's SCP evaluation", () => {
   it.each([
@@ -89,5 +112,40 @@ describe("the simulator's SCP evaluation", () => {
   it('knows an assumed-role session by its role, as aws:PrincipalArn does', () => {
     expect(principalArnOf(`arn:aws:sts::${MEMBER}:assumed-role/BreakGlass/alice`)).toBe(`arn:aws:iam::${MEMBER}:role/BreakGlass`);
     expect(principalArnOf(`arn:aws:iam::${MEMBER}:user/simulator`)).toBe(`arn:aws:iam::${MEMBER}:user/simulator`);
+  });
+});
+
+describe("the simulator's SCP evaluation: the Allow side, when the organization stores FullAWSAccess", () => {
+  const EVERY_LEVEL = ['r-ab12', OU, MEMBER, MANAGEMENT];
+
+  it('allows a call under FullAWSAccess at every level, as AWS attaches it', () => {
+    expect(verdict(withPolicies(fullAwsAccess(EVERY_LEVEL)), request(ROLE))).toEqual({ decision: 'allow' });
+  });
+
+  it('refuses a call at the first level FullAWSAccess was detached from, when nothing else there allows it', () => {
+    const state = withPolicies(fullAwsAccess(['r-ab12', MEMBER, MANAGEMENT]));
+
+    expect(verdict(state, request(ROLE))).toEqual({ decision: 'implicitDeny', targetId: OU });
+  });
+
+  it('takes an allow-list in place of FullAWSAccess as the Allow of its level, for the actions it lists only', () => {
+    const allowsAccount = withPolicies(fullAwsAccess(['r-ab12', MEMBER]), allowList('p-allowacct1', ['account:*'], [OU]));
+    const allowsS3 = withPolicies(fullAwsAccess(['r-ab12', MEMBER]), allowList('p-allows3001', ['s3:*'], [OU]));
+
+    expect(verdict(allowsAccount, request(ROLE))).toEqual({ decision: 'allow' });
+    expect(verdict(allowsS3, request(ROLE))).toEqual({ decision: 'implicitDeny', targetId: OU });
+  });
+
+  it('lets an explicit Deny win over every Allow', () => {
+    const state = organization({});
+    state.policies!.push(fullAwsAccess(EVERY_LEVEL));
+
+    expect(verdict(state, request(ROLE))).toMatchObject({ decision: 'explicitDeny', policy: { id: 'p-guard00001' } });
+  });
+
+  it('never binds the management account, whatever is attached above it', () => {
+    const state = withPolicies(fullAwsAccess([]));
+
+    expect(verdict(state, request(`arn:aws:iam::${MANAGEMENT}:role/Admin`), MANAGEMENT, `arn:aws:account::${MANAGEMENT}:account`)).toEqual({ decision: 'allow' });
   });
 });

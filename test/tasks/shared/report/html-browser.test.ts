@@ -8,7 +8,7 @@ import type { ComplianceReport } from '#shared/report/files';
 import { launchChromium } from '../../../../local-run/chromium.ts';
 import { LOCAL_REPORT_BUCKET } from '../../../../local-run/enforcer.ts';
 import { saveReportFiles } from '../../../../local-run/report-files.ts';
-import { defaultOrganization } from '../../../../local-run/scenario.ts';
+import { defaultOrganization, withAccountApiDenied } from '../../../../local-run/scenario.ts';
 import { credentialsFor } from '../../../../simulator/index.ts';
 import { EXAMPLE_CONFIG, reconcile, startHarness } from '../../../local-run/harness.ts';
 
@@ -31,9 +31,9 @@ const stored = new Map<string, string>();
 const FILE_NAMES = ['report.json', 'report.csv', 'report.html'];
 
 beforeAll(async () => {
-  const organization = defaultOrganization(EXAMPLE_CONFIG);
-  organization.accounts.find((account) => account.id === DENIED_ACCOUNT)!.deny = 'explicit deny in a service control policy';
-  const enforcer = await startHarness({ organization });
+  const organization = withAccountApiDenied(defaultOrganization(EXAMPLE_CONFIG), DENIED_ACCOUNT);
+  // The SCP binds the enforcer only from a member account: the delegated topology.
+  const enforcer = await startHarness({ organization, topology: 'delegated' });
   try {
     report = await reconcile(enforcer);
     rmSync(OUTPUT_DIR, { recursive: true, force: true });
