@@ -1,6 +1,6 @@
 import { DeleteAlternateContactCommand } from '@aws-sdk/client-account';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, account, clock, CONTACT, DENIED, get, MANAGEMENT, MEMBER, NEW_MEMBER, OTHER_MEMBER, outcomes, put, simulator, start, stopSimulator, SUSPENDED, T0 } from './fixture.ts';
+import { ADMIN, account, clock, CONTACT, DENIED, get, MANAGEMENT, MEMBER, NEW_MEMBER, organization, OTHER_MEMBER, OU, outcomes, put, simulator, start, stopSimulator, SUSPENDED, T0 } from './fixture.ts';
 
 afterEach(stopSimulator);
 
@@ -71,6 +71,20 @@ describe('Account API: who may call whom', () => {
     await expect(call).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('explicit deny') });
   });
 
+  it('denies a member caller at a level of its path that no SCP allows the action at, once FullAWSAccess is stored', async () => {
+    const state = organization();
+    const fullAwsAccess = { id: 'p-FullAWSAccess', name: 'FullAWSAccess', description: '', awsManaged: true, content: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' };
+    // Detached from the delegated administrator's account itself, attached everywhere else.
+    state.policies!.push({ ...fullAwsAccess, targets: ['r-ab12', OU, ...state.accounts.map((a) => a.id).filter((id) => id !== ADMIN)] });
+    await start({ state });
+
+    const fromAdmin = account(ADMIN).send(get(MEMBER, 'BILLING'));
+    const fromManagement = account(MANAGEMENT).send(get(MEMBER, 'BILLING'));
+
+    await expect(fromAdmin).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/because no service control policy allows the account:GetAlternateContact action$/) });
+    await expect(fromManagement).resolves.toBeDefined();
+  });
+
   it('denies calls on a suspended account', async () => {
     await start();
 
@@ -132,6 +146,14 @@ describe('Account API: contacts', () => {
     const call = account(MANAGEMENT).send(put(MEMBER, { EmailAddress: ' security@example.com ', PhoneNumber: ' +1 555 0100' }));
 
     await expect(call).resolves.toBeDefined();
+  });
+
+  it('accepts any characters in Name and Title, blank ones included: AWS documents no pattern for them', async () => {
+    const { state } = await start();
+
+    await account(MANAGEMENT).send(put(MEMBER, { Name: '\tSOC\t', Title: ' ' }));
+
+    expect(state.accounts.find((a) => a.id === MEMBER)?.contacts.SECURITY).toMatchObject({ name: '\tSOC\t', title: ' ' });
   });
 
   it('answers AccessDenied for a just-created account until its readyAt', async () => {
