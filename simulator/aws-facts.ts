@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The simulator's own statement of what AWS documents, each fact with the page it comes from. It is a second opinion:
- * it never imports the product's statement of the same facts (tasks/shared/rules), so a product that misreads AWS
+ * it never takes the product's statement of the same facts (tasks/shared/rules), so a product that misreads AWS
  * fails against the simulator instead of agreeing with itself.
  */
 

@@ -1,3 +1,4 @@
+import { ORGANIZATIONS_MAX_RESULTS as MAX_RESULTS, ORGANIZATIONS_RATE } from './aws-facts.ts';
 import { policyArn, SCP_TYPE, scpsEnabled } from './service-control-policies.ts';
 import type { ServicePolicy, SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
@@ -9,10 +10,7 @@ import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, t
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html
  */
 
-// Organizations throttles per account; 20/s is the documented rate for most read calls.
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html#throttling-limits
-const QUOTA: Quota = { bucket: 'organizations', perSecond: 20, burst: 20 };
-const MAX_RESULTS = 20;
+const QUOTA: Quota = { bucket: 'organizations', ...ORGANIZATIONS_RATE };
 const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
 function invalidInput(reason: string, message: string): SimError {
