@@ -10,8 +10,6 @@ import { Notifications } from './notifications.ts';
 import { RunReporting } from './run-reporting.ts';
 import { RunStore } from './run-store.ts';
 
-export { ASL_FILE } from './enforcer-workflow.ts';
-
 export interface AlternateContactsEnforcerProps {
   /** The validated configuration: bundled with every function, and the source of triggers, e-mails and managed types. */
   readonly config: EnforcerConfig;
