@@ -103,8 +103,10 @@ export class EnforcerFunctions extends Construct {
   }
 
   /**
-   * list-accounts walks the organization; resolve-targets keys a new account's claim by the account's parent, so a
-   * move into its OU runs again.
+   * list-accounts walks the organization. resolve-targets keys a new account's claim by the account's parent, so a
+   * move into its OU runs again, and the report names the OUs found by walking up with ListParents, which returns ids
+   * only: DescribeOrganizationalUnit gives an OU's name, and takes OU ARNs alone.
+   * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
    */
   private grantOrganizationsRead(props: EnforcerFunctionsProps): void {
     const organization = { managementAccountId: props.managementAccountId, organizationId: props.organizationId };
@@ -122,7 +124,11 @@ export class EnforcerFunctions extends Construct {
         ...(usesTags(props.config) ? (['organizations:ListTagsForResource'] as const) : []),
       ],
     });
-    new OrganizationsRead(this, 'ParentLookup', { ...organization, role: this.functions['resolve-targets'].role, actions: ['organizations:ListParents'] });
+    new OrganizationsRead(this, 'ParentLookup', {
+      ...organization,
+      role: this.functions['resolve-targets'].role,
+      actions: ['organizations:ListParents', 'organizations:DescribeOrganizationalUnit'],
+    });
   }
 
   /** Get and put the managed contact types only, of member accounts and of the enforcer's own account. */
