@@ -1,6 +1,7 @@
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
 import { EnforcerFunctions } from './enforcer-functions.ts';
@@ -86,7 +87,7 @@ export class AlternateContactsEnforcer extends Construct {
     });
   }
 
-  public get stateMachine() {
+  public get stateMachine(): StateMachine {
     return this.workflow.stateMachine;
   }
 
