@@ -1,7 +1,10 @@
 import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { type AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -9,39 +12,94 @@ import type { EnforcerConfig } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
 import { deployInput } from '../../tasks/shared/events/deploy.ts';
 import { HOME_REGION } from '../names.ts';
+import { enabledAccountCreationEvents } from './account-creation-events.ts';
 import { enabledChangeEvents } from './change-events.ts';
-import { TARGET_RETRY } from './dead-letter-queue.ts';
+import { ClaimRelease } from './claim-release.ts';
+import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
 import { eventRules } from './event-rules.ts';
+import { keepLogicalIdsFrom } from './logical-ids.ts';
 import { sdkCall } from './sdk-call.ts';
 
 export interface EnforcerTriggersProps {
   readonly config: EnforcerConfig;
   readonly stateMachine: IStateMachine;
-  /** The bus the rules listen on: the default bus (single topology) or the enforcer's own bus (delegated). */
+  /**
+   * The bus the rules listen on: the enforcer's own bus (delegated topology).
+   * @default - the account's default event bus (single topology)
+   */
   readonly eventBus?: IEventBus;
   /** The roles the put task writes contacts as: their CloudTrail events start no run. */
   readonly writerRoleArns: readonly string[];
-  readonly deadLetterQueue: IQueue;
+  /** The release-claim function, handed every run that failed, timed out or was aborted. */
+  readonly releaseClaim: IFunction;
+  /** Where the dead-letter queue's alarm notifies. */
+  readonly alarmTopic: ITopic;
 }
 
 /**
- * What starts a run besides account creation and the schedule: an account that joined or moved, a contact changed
- * by hand (each one rule on the enforcer's bus), and a deploy that changed the desired contacts (a custom resource).
+ * Everything that starts a run, and the rule that cleans up after one that failed: the account-creation and change
+ * rules (each a fixed-name rule on the enforcer's bus), the nightly schedule, the deploy-time run when the desired
+ * contacts changed, and the release of a dead run's claim. Every target retries, then lands in one alarmed
+ * dead-letter queue.
  */
 export class EnforcerTriggers extends Construct {
-  public readonly rules: readonly Rule[];
+  /** An account-creation event or a schedule firing that never started a run. */
+  public readonly deadLetterQueue: DeadLetterQueue;
+  /** Account creation (Control Tower, Organizations) and account tag changes. */
+  public readonly accountCreationRules: readonly Rule[];
+  public readonly schedule: Schedule;
+  /** Releases the claim of a run that failed, timed out or was aborted. */
+  public readonly claimRelease: ClaimRelease;
+  /** An account that joined or moved, and a contact changed by hand. */
+  public readonly changeRules: readonly Rule[];
   /** The deploy-time run; absent when triggers.deploy is off. */
   public readonly deployRun?: AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: EnforcerTriggersProps) {
     super(scope, id);
-    const { config, stateMachine } = props;
-    this.rules = eventRules(this, 'ChangeRulesRole', {
-      events: enabledChangeEvents(config, props.writerRoleArns),
-      eventBus: props.eventBus,
-      target: (role) => new SfnStateMachine(stateMachine, { role, deadLetterQueue: props.deadLetterQueue, ...TARGET_RETRY }),
+    const { config, stateMachine, eventBus } = props;
+    this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', {
+      purpose: 'A trigger (account-creation event or nightly schedule) of the Alternate Contacts Enforcer',
+      alarmTopic: props.alarmTopic,
     });
+    const deadLetterQueue = this.deadLetterQueue.queue;
+    const startRun = (role: IRole) => new SfnStateMachine(stateMachine, { role, deadLetterQueue, ...TARGET_RETRY });
+
+    this.accountCreationRules = eventRules(this, 'AccountCreationRulesRole', { events: enabledAccountCreationEvents(config), eventBus, target: startRun });
+    this.schedule = this.createSchedule(config, stateMachine);
+    this.claimRelease = new ClaimRelease(this, 'ClaimRelease', { stateMachine, releaseClaim: props.releaseClaim, deadLetterQueue });
+    // These were the enforcer's own children before its triggers were gathered here: they keep those logical ids.
+    const formerlyTheEnforcers = [this.deadLetterQueue, this.node.tryFindChild('AccountCreationRulesRole'), ...this.accountCreationRules, this.schedule, this.claimRelease];
+    for (const moved of formerlyTheEnforcers) if (moved) keepLogicalIdsFrom(moved, scope);
+
+    this.changeRules = eventRules(this, 'ChangeRulesRole', { events: enabledChangeEvents(config, props.writerRoleArns), eventBus, target: startRun });
     if (config.triggers.deploy) this.deployRun = this.createDeployRun(config, stateMachine);
+  }
+
+  /** Every rule that starts a run. */
+  public get rules(): readonly Rule[] {
+    return [...this.accountCreationRules, ...this.changeRules];
+  }
+
+  private createSchedule(config: EnforcerConfig, stateMachine: IStateMachine): Schedule {
+    return new Schedule(this, 'NightlySchedule', {
+      description: 'Nightly drift reconciliation of every account',
+      schedule: ScheduleExpression.expression(config.triggers.schedule),
+      target: new StepFunctionsStartExecution(stateMachine, {
+        // The scheduled-event shape resolve-targets reads; the execution id is a stable idempotency key per firing.
+        input: ScheduleTargetInput.fromObject({
+          version: '0',
+          id: ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          time: ContextAttribute.scheduledTime,
+          resources: [ContextAttribute.scheduleArn],
+          detail: {},
+        }),
+        deadLetterQueue: this.deadLetterQueue.queue,
+        ...TARGET_RETRY,
+      }),
+    });
   }
 
   /**

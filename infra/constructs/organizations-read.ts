@@ -11,6 +11,7 @@ export type OrganizationsReadAction =
   | 'organizations:ListAccountsForParent'
   | 'organizations:ListOrganizationalUnitsForParent'
   | 'organizations:ListParents'
+  | 'organizations:DescribeOrganizationalUnit'
   | 'organizations:ListTagsForResource';
 
 type ResourceKind = 'root' | 'ou' | 'account';
@@ -23,6 +24,7 @@ const RESOURCE_KINDS: Record<OrganizationsReadAction, readonly ResourceKind[]> =
   'organizations:ListOrganizationalUnitsForParent': ['root', 'ou'],
   // The child is an account or an OU.
   'organizations:ListParents': ['account', 'ou'],
+  'organizations:DescribeOrganizationalUnit': ['ou'],
   // Only accounts' tags are read.
   'organizations:ListTagsForResource': ['account'],
 };

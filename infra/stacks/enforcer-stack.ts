@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnEventBusPolicy, EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { ACCOUNT_CREATION_SOURCES } from '../constructs/account-creation-events.
 import { CHANGE_EVENT_SOURCES } from '../constructs/change-events.ts';
 import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';
 import { ContactChangeForwarding, organizationForwardingStatement } from '../constructs/contact-change-forwarding.ts';
+import { keptLogicalId } from '../constructs/logical-ids.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import { ContactGuardrail } from '../constructs/contact-guardrail.ts';
 import { enforcerWriterRoleArns, eventBusArn, NAMES, roleArn } from '../names.ts';
@@ -55,6 +56,14 @@ export class EnforcerStack extends Stack {
     }
     if (config.triggers.contactChanged) this.admitMemberContactChanges(config, deployment.organizationId, setup);
     this.addNextSteps(config);
+  }
+
+  /**
+   * The CDK's documented hook for a stack's naming scheme, here to keep the logical ids the enforcer's resources had
+   * before it was split into constructs by concern (constructs/logical-ids.ts says why).
+   */
+  protected override allocateLogicalId(element: CfnElement): string {
+    return keptLogicalId(element, this) ?? super.allocateLogicalId(element);
   }
 
   private createEventBus(managementAccountId: string): EventBus {

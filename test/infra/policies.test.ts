@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { ASL_FILE } from '../../infra/constructs/alternate-contacts-enforcer.ts';
+import { ASL_FILE } from '../../infra/constructs/enforcer-workflow.ts';
 import { buildApp, DELEGATED, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 interface Statement {
