@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARCHITECTURE_RULES } from './architecture-rules.ts';
 
 /**
@@ -12,8 +12,11 @@ const SOURCES = ['tasks', 'infra', 'preflight', 'local-run', 'simulator', 'bench
 /** A tree that breaks every rule once, on purpose: never part of the tree checked. */
 const FIXTURE_DIR = join('test', 'fixtures', 'architecture');
 
-/** Every import of the files under `sources`, checked against the rules; paths relative to `baseDir`. */
-async function cruiseTree(sources: readonly string[], baseDir = '.'): Promise<ICruiseResult> {
+/**
+ * Every import of the files under `sources`, checked against the rules; paths relative to `baseDir`, which must be
+ * absolute: enhanced-resolve resolves `#shared` imports from a relative one only by chance of its cache.
+ */
+async function cruiseTree(sources: readonly string[], baseDir = process.cwd()): Promise<ICruiseResult> {
   const { output } = await cruise(
     [...sources],
     {
@@ -39,7 +42,11 @@ const violationsOf = (result: ICruiseResult, rule?: string) =>
     .filter((violation) => rule === undefined || violation.rule.name === rule)
     .map(({ rule: { name }, from, to, cycle }) => `${name}: ${from} → ${to}${cycle ? ` (cycle: ${cycle.map((step) => step.name).join(' → ')})` : ''}`);
 
-const tree = await cruiseTree(SOURCES);
+let tree: ICruiseResult;
+
+beforeAll(async () => {
+  tree = await cruiseTree(SOURCES);
+});
 
 describe('the architecture of this tree', () => {
   it('reads the whole tree, and resolves every #shared import to tasks/shared/', () => {
@@ -57,7 +64,7 @@ describe('the architecture of this tree', () => {
 
 describe('the architecture rules', () => {
   it('each can fail: a tree that breaks every rule once is refused by every rule', async () => {
-    const broken = await cruiseTree(['tasks', 'infra', 'preflight', 'local-run', 'simulator', 'test'], FIXTURE_DIR);
+    const broken = await cruiseTree(['tasks', 'infra', 'preflight', 'local-run', 'simulator', 'test'], resolve(FIXTURE_DIR));
 
     const refusedBy = new Set(broken.summary.violations.map((violation) => violation.rule.name));
 
