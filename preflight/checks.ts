@@ -3,16 +3,18 @@ import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizatio
 import { type EnforcerConfig, isExcluded } from '#shared/rules/config';
 import { CONTACT_TYPES } from '#shared/rules/contacts';
 import { HOME_REGION, SERVICE_PRINCIPALS } from '../infra/names.ts';
+import type { CheckContext } from './check-context.ts';
 import { cloudTrailCheck } from './cloudtrail-check.ts';
 import { deployedChecks } from './deployed-checks.ts';
 import { layerConflictsIn } from './layer-check.ts';
-import { type OrganizationFacts, organizationFacts } from './facts.ts';
+import { organizationFacts } from './facts.ts';
 import { guardrailCheck } from './guardrail-check.ts';
 import { type CheckResult, describeError, fail, pass, resultOfError, skipped, warn } from './result.ts';
 import { bootstrapCheck, trustedAccessCheck } from './prerequisite-checks.ts';
 import { scpCheck } from './scp-check.ts';
 
 export type { CheckResult, CheckStatus } from './result.ts';
+export type { CheckContext } from './check-context.ts';
 
 /**
  * The preflight's checks. Each makes read calls only (the list is in the README), and reports one line: PASS, FAIL
@@ -28,16 +30,6 @@ export interface PreflightOptions {
   readonly configFile: string;
   /** Only the checks with these ids, in their usual order. @default every check */
   readonly only?: readonly string[];
-}
-
-/** What every check knows: the configuration, its topology, and the organization's facts. */
-export interface CheckContext {
-  readonly config: EnforcerConfig;
-  readonly configFile: string;
-  readonly delegated: boolean;
-  /** Where the enforcer runs: the delegated administrator, or the management account. */
-  readonly enforcerAccountId: string | undefined;
-  readonly facts: OrganizationFacts;
 }
 
 /** Every check, in order. Checks run one after another, so the output reads top down and no quota is strained. */

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sd
 import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { EnforcerConfig } from '#shared/rules/config';
 import { HOME_REGION, STACK_IDS } from '../infra/names.ts';
-import type { CheckContext } from './checks.ts';
+import type { CheckContext } from './check-context.ts';
 import { type CheckResult, fail, pass, skipped, warn } from './result.ts';
 
 /** Once deployed: the stacks in the caller's account, the state machine and its last execution. */

@@ -1,6 +1,6 @@
 import { GUARDRAIL_ACTIONS, guardrailDocument, isGuarded, lockedTypes, ROOT_ID_PATTERN, SCP_MAX_DIRECT_ATTACHMENTS } from '#shared/rules/guardrail';
 import { enforcerWriterRoleArns, NAMES } from '../infra/names.ts';
-import type { CheckContext } from './checks.ts';
+import type { CheckContext } from './check-context.ts';
 import { partitionOf } from './facts.ts';
 import { type CheckResult, fail, skipped, warn } from './result.ts';
 import { type AttachedPolicy, evaluateScps } from './scp.ts';

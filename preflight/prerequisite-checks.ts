@@ -1,6 +1,6 @@
 import type { EnforcerConfig } from '#shared/rules/config';
 import { CDK_BOOTSTRAP, SERVICE_PRINCIPALS } from '../infra/names.ts';
-import type { CheckContext } from './checks.ts';
+import type { CheckContext } from './check-context.ts';
 import { describeStack, expectedStacks } from './deployed-checks.ts';
 import { type CheckResult, fail, pass } from './result.ts';
 

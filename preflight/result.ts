@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { describeError } from '#shared/rules/errors';
 
 /** One line of the preflight's report. */
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIPPED';
@@ -16,9 +17,8 @@ export const fail = (id: string, detail: string, fix: string): CheckResult => ({
 export const warn = (id: string, detail: string): CheckResult => ({ id, status: 'WARN', detail });
 export const skipped = (id: string, detail: string): CheckResult => ({ id, status: 'SKIPPED', detail });
 
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+/** The failure text of the tasks, for the preflight's lines too; re-exported for the checks that format AWS's answers. */
+export { describeError };
 
 /**
  * The AWS answers that mean "cannot tell from here": the caller may not make this read, the API is not offered where

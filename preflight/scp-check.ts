@@ -1,6 +1,6 @@
 import { isExcluded } from '#shared/rules/config';
 import { NAMES } from '../infra/names.ts';
-import type { CheckContext } from './checks.ts';
+import type { CheckContext } from './check-context.ts';
 import { type CheckResult, fail, pass, warn } from './result.ts';
 import { evaluateScps, type PolicyLevel, type ScpVerdict } from './scp.ts';
 

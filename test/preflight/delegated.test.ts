@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/rules/config';
-import { exitCodeOf } from '../../local-run/preflight.ts';
+import { exitCodeOf } from '../../preflight/command.ts';
 import { MANAGEMENT_ACCOUNT_ID, ROOT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID } from '../../local-run/scenario.ts';
 import { exampleConfigWith } from '../infra/synth.ts';
 import { CONFIG_FILE, type PreflightHarness, preflightHarness, READ_ONLY_CALL, resultOf, scp } from './harness.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '#shared/rules/config';
 import { guardrailDocument } from '#shared/rules/guardrail';
-import { formatResults } from '../../local-run/preflight.ts';
+import { formatResults } from '../../preflight/command.ts';
 import { MANAGEMENT_ACCOUNT_ID, ROOT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID, WORKLOADS_OU_ID } from '../../local-run/scenario.ts';
 import { CONFIG_FILE, type PreflightHarness, preflightHarness, READ_ONLY_CALL, resultOf, scp } from './harness.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/rules/config';
-import { exitCodeOf, formatResults } from '../../local-run/preflight.ts';
+import { exitCodeOf, formatResults } from '../../preflight/command.ts';
 import { MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from '../../local-run/scenario.ts';
 import type { SimState } from '../../simulator/index.ts';
 import { CONFIG_FILE, type PreflightHarness, preflightHarness, READ_ONLY_CALL, resultOf } from './harness.ts';

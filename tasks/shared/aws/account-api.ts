@@ -7,16 +7,10 @@ import {
 } from '@aws-sdk/client-account';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Contact, ContactType } from '../rules/contacts.ts';
-import {
-  AccessDeniedError,
-  AccountNotReadyError,
-  ContactValidationError,
-  ThrottledError,
-  TransientError,
-} from '../rules/errors.ts';
+import { AccessDeniedError } from '../rules/errors.ts';
 import type { CallTarget, CurrentContact } from '../rules/model.ts';
 import type { AccountOperation } from '../rules/pacing.ts';
-import { emitCountMetric, THROTTLED_CALLS_METRIC } from './metrics.ts';
+import { isRetryable, toNamedError } from './errors.ts';
 
 // The Account Management API is global and signs in us-east-1; a client built for another Region is answered
 // with AccessDeniedException, which looks like a missing permission.
@@ -74,38 +68,10 @@ export function accountClientFor(target: CallTarget, operation: AccountOperation
 }
 
 /**
- * Turns an AWS SDK error into the named error the state machine retries or catches.
- * AccessDenied from an account that joined minutes ago means "not ready yet", not a missing permission.
- * https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html#API_PutAlternateContact_Errors
+ * `Name: message`, the form failures take in results and reports; defined with the named errors, and kept here for
+ * the handlers that format their per-type failures with the calls that fail.
  */
-export function toNamedError(error: unknown, recentlyJoined = false): unknown {
-  if (!(error instanceof Error)) return error;
-  const options = { cause: error };
-  switch (error.name) {
-    case 'TooManyRequestsException': // Account and Organizations
-    case 'Throttling': // STS, assuming the management role
-      emitCountMetric(THROTTLED_CALLS_METRIC, 1);
-      return new ThrottledError(error.message, options);
-    case 'AccessDeniedException':
-      return recentlyJoined ? new AccountNotReadyError(error.message, options) : new AccessDeniedError(error.message, options);
-    case 'ValidationException':
-      return new ContactValidationError(error.message, options);
-    case 'InternalServerException':
-      return new TransientError(error.message, options);
-  }
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return new TransientError(`${error.name}: ${error.message}`, options);
-  return error;
-}
-
-export function isRetryable(error: unknown): boolean {
-  return error instanceof Error && 'retryable' in error && error.retryable === true;
-}
-
-/** `Name: message`, the form failures take in results and reports. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+export { describeError } from '../rules/errors.ts';
 
 // Retries inside a task, for the types still pending once another type's call succeeded: Put 5/s, so a few seconds.
 const IN_TASK_RETRY = { baseMs: 1_000, maxDelayMs: 20_000 };

@@ -9,7 +9,7 @@ import {
   paginateListRoots,
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
-import { toNamedError } from './account-api.ts';
+import { toNamedError } from './errors.ts';
 import { type AccountTags, type EnforcerConfig, isExcluded, usesTags } from '../rules/config.ts';
 import { MalformedInputError } from '../rules/errors.ts';
 

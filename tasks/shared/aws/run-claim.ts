@@ -1,7 +1,8 @@
-import { IdempotencyConfig, IdempotencyItemNotFoundError, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { CLAIM_RECORD, ClaimRecords } from './claim-record.ts';
 import { ENV, requiredEnv } from './env.ts';
 import { ClaimTableError } from '../rules/errors.ts';
 import type { RunPlan } from '../rules/model.ts';
@@ -18,8 +19,6 @@ interface Claim {
   readonly plan: RunPlan;
 }
 
-// A fixed prefix instead of the default (the function name): report computes the same key to release a claim.
-const KEY_PREFIX = 'run-claim';
 // Beside each claim, the run that holds it: an execution that ends without releasing its claim (failed, timed out,
 // aborted) is known by its name alone, and release-claim finds the key through this item.
 const HOLDER_PREFIX = 'run-claim-holder#';
@@ -27,9 +26,11 @@ const HOLDER_PREFIX = 'run-claim-holder#';
 const tableName = requiredEnv(ENV.IDEMPOTENCY_TABLE);
 const persistenceStore = new DynamoDBPersistenceLayer({ tableName, keyAttr: IDEMPOTENCY_TABLE.partitionKey, expiryAttr: IDEMPOTENCY_TABLE.timeToLive });
 const dynamodb = new DynamoDBClient({});
-const config = new IdempotencyConfig({ eventKeyJmesPath: 'claimKey', expiresAfterSeconds: CLAIM_SECONDS });
+const { keyPrefix, eventKeyJmesPath, hashFunction } = CLAIM_RECORD;
+const config = new IdempotencyConfig({ eventKeyJmesPath, hashFunction, expiresAfterSeconds: CLAIM_SECONDS });
+const claimRecords = new ClaimRecords(dynamodb, tableName);
 
-const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, { persistenceStore, config, keyPrefix: KEY_PREFIX });
+const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, { persistenceStore, config, keyPrefix });
 
 /** The claim table could not be read or written (throttled, unavailable): the state machine retries ClaimTableError. */
 async function onClaimTable<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -68,8 +69,7 @@ export async function claimRun(claimKey: string, plan: RunPlan, context: Context
 
 /** Deletes the claim, so that the next event with the same key starts a run again. */
 export async function releaseClaim(claimKey: string): Promise<void> {
-  persistenceStore.configure({ config, keyPrefix: KEY_PREFIX });
-  await onClaimTable(`releasing ${claimKey}`, () => persistenceStore.deleteRecord({ claimKey }));
+  await onClaimTable(`releasing ${claimKey}`, () => claimRecords.delete(claimKey));
 }
 
 /**
@@ -81,12 +81,7 @@ export async function releaseClaimOfRun(runId: string): Promise<string | undefin
   const { Item } = await onClaimTable(`reading the claim of ${runId}`, () => dynamodb.send(new GetItemCommand({ TableName: tableName, Key: holderKey(runId), ConsistentRead: true })));
   const claimKey = Item?.['claimKey']?.S;
   if (!claimKey) return undefined;
-  persistenceStore.configure({ config, keyPrefix: KEY_PREFIX });
-  const record = await onClaimTable(`reading ${claimKey}`, () => persistenceStore.getRecord({ claimKey })).catch((error: unknown) => {
-    if (error instanceof IdempotencyItemNotFoundError) return undefined;
-    throw error;
-  });
-  const heldBy = (record?.getResponse() as RunPlan | undefined)?.runId;
+  const heldBy = await onClaimTable(`reading ${claimKey}`, () => claimRecords.holderRunId(claimKey));
   if (heldBy === runId) await releaseClaim(claimKey);
   await onClaimTable(`forgetting the claim of ${runId}`, () => dynamodb.send(new DeleteItemCommand({ TableName: tableName, Key: holderKey(runId) })));
   return heldBy === runId ? claimKey : undefined;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV, requiredEnv } from './env.ts';
-import { RunTableError } from '../rules/errors.ts';
+import { ChunkNotFoundError, RunTableError } from '../rules/errors.ts';
 import type { AccountResult, Report, TargetAccount } from '../rules/model.ts';
 import { RUN_TABLE } from './tables.ts';
 
@@ -68,11 +68,12 @@ async function writeBatch(requests: WriteRequest[]): Promise<void> {
   throw new RunTableError(`${pending.length} run table items stayed unprocessed after ${BATCH_ATTEMPTS} attempts`);
 }
 
+/** The accounts of one chunk of the plan; throws ChunkNotFoundError when the run table has no such chunk. */
 export async function loadChunk(runId: string, chunk: number): Promise<TargetAccount[]> {
   const { Item } = await onTable(`reading chunk ${chunk}`, () =>
     documents.send(new GetCommand({ TableName: tableName, Key: { [partitionKey]: runId, [sortKey]: chunkItem(chunk) }, ConsistentRead: true })),
   );
-  if (!Item) throw new Error(`Run ${runId} has no chunk ${chunk}`);
+  if (!Item) throw new ChunkNotFoundError(`Run ${runId} has no chunk ${chunk}`);
   return Item['accounts'] as TargetAccount[];
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EnforcerConfig } from './config.ts';
+import type { EnforcerConfig } from './config/schema.ts';
 
 /**
  * Keys that do not change which contacts an account should have: a deploy that changes only these starts no run.

@@ -14,6 +14,11 @@ function namedError<const Name extends string>(name: Name, retryable: boolean) {
   };
 }
 
+/** `Name: message`, the form failures take in results, reports and the preflight's lines. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** The Account API said TooManyRequestsException after the SDK's own retries. */
 export class ThrottledError extends namedError('ThrottledError', true) {}
 
@@ -29,6 +34,13 @@ export class TransientError extends namedError('TransientError', true) {}
  * report is still delivered, with this error as the reason.
  */
 export class RunTableError extends namedError('RunTableError', true) {}
+
+/**
+ * The run table holds no such chunk of the plan: the plan was written before the Map started, so a missing chunk is
+ * gone for good (its items expired, or the run id is wrong) and a retry reads the same nothing. The LoadChunk state's
+ * Catch (States.ALL) hands it to ChunkNotLoaded, and the report names the chunk's accounts FAILED with it.
+ */
+export class ChunkNotFoundError extends namedError('ChunkNotFoundError', false) {}
 
 /** The claim table (Powertools idempotency) could not be read or written after the SDK's own retries. */
 export class ClaimTableError extends namedError('ClaimTableError', true) {}

@@ -1,9 +1,8 @@
-import { AccessDeniedException, InternalServerException, TooManyRequestsException, ValidationException } from '@aws-sdk/client-account';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockSdkClient } from '../../../sdk-mock.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../support.ts';
-import { accountClientFor, assumedRoleCredentials, perType, toNamedError } from '#shared/aws/account-api';
+import { accountClientFor, assumedRoleCredentials, perType } from '#shared/aws/account-api';
 import type { ContactType } from '#shared/rules/contacts';
 import { ThrottledError } from '#shared/rules/errors';
 
@@ -12,7 +11,6 @@ const ROLE = 'arn:aws:iam::111111111111:role/alternate-contacts-management';
 const assumed = (minutesLeft: number) => ({
   Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + minutesLeft * 60_000) },
 });
-const metadata = { $metadata: {} };
 
 beforeEach(() => sts.reset());
 
@@ -47,24 +45,6 @@ describe('account-api', () => {
     await assumedRoleCredentials(role);
 
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
-  });
-
-  it.each([
-    ['TooManyRequestsException', new TooManyRequestsException({ message: 'slow down', ...metadata }), false, 'ThrottledError'],
-    ["STS's Throttling while assuming the management role", Object.assign(new Error('Rate exceeded'), { name: 'Throttling', ...metadata }), false, 'ThrottledError'],
-    ['AccessDeniedException from a recently joined account', new AccessDeniedException({ message: 'denied', ...metadata }), true, 'AccountNotReadyError'],
-    ['AccessDeniedException from an established account', new AccessDeniedException({ message: 'denied', ...metadata }), false, 'AccessDeniedError'],
-    ['ValidationException', new ValidationException({ message: 'bad field', ...metadata }), false, 'ContactValidationError'],
-    ['InternalServerException', new InternalServerException({ message: 'oops', ...metadata }), false, 'TransientError'],
-    ['any 503', Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }), false, 'TransientError'],
-  ])('maps %s to its named error', (_case, error, recentlyJoined, name) => {
-    expect(toNamedError(error, recentlyJoined)).toMatchObject({ name, cause: error });
-  });
-
-  it('leaves an error it has no name for as it is', () => {
-    const error = Object.assign(new Error('odd'), { $metadata: { httpStatusCode: 409 } });
-
-    expect(toNamedError(error)).toBe(error);
   });
 });
 
