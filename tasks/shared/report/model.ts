@@ -184,7 +184,7 @@ export function buildReportModel({ records, types, reportedAt, mode, configHash 
   const results = everyResult(records);
   const unnamed = unnamedAccounts(records, results.length);
   const ordered = CONTACT_TYPES.filter((type) => types.includes(type));
-  const statuses: Record<AccountStatus, number> = { accountsCompliant: 0, accountsDrifted: 0, accountsChanged: 0, accountsFailed: unnamed };
+  const statuses: Record<AccountStatus, number> = { accountsFailed: unnamed, accountsChanged: 0, accountsDrifted: 0, accountsCompliant: 0 };
   const entries = [...results].sort(byOuThenAccount(ouNames.names)).flatMap((result) => {
     const own = ordered.map((type) => entryOf(result, type));
     statuses[accountStatus(result, own)]++;
