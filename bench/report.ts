@@ -30,6 +30,8 @@ export interface ReportFigures {
 }
 
 const OUS = Array.from({ length: 40 }, (_, i) => `ou-ab12-${String(i).padStart(8, '0')}`);
+// Each OU's name, as list-accounts stores them beside the plan: the report names every OU on every path.
+const OU_NAMES = Object.fromEntries(OUS.map((id, i) => [id, `${['Workloads', 'Platform', 'Sandbox', 'Security', 'Shared'][i % 5]}-${String(i).padStart(2, '0')}`]));
 
 /** A deterministic, realistic mix: most accounts compliant, some assigned or updated, a few skipped or failed. */
 function resultOf(index: number, runId: string): { account: TargetAccount; result: AccountResult } {
@@ -64,13 +66,14 @@ export async function benchReport(accounts = 10_000): Promise<ReportFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
   try {
     // The run table and the Report task read the environment startLocalEnforcer set, so they load after it.
-    const { putResult, writeChunks } = await import('#shared/aws/run-table');
+    const { putResult, writeChunks, writeOuNames } = await import('#shared/aws/run-table');
     const { handler } = await import('../tasks/report.ts');
     const runId = `bench-report-${accounts}`;
     const rows = Array.from({ length: accounts }, (_, index) => resultOf(index, runId));
     const chunks = Array.from({ length: Math.ceil(accounts / 10) }, (_, c) => rows.slice(c * 10, c * 10 + 10).map(({ account }) => account));
     const storing = performance.now();
     await writeChunks(runId, chunks);
+    await writeOuNames(runId, { names: OU_NAMES });
     await inBatches(rows, 50, ({ result }) => putResult(runId, result));
     console.error(`stored ${accounts} results in ${Math.round(performance.now() - storing)} ms`);
 

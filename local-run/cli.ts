@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { type EnforcerConfig, loadConfig } from '#shared/rules/config';
 import { ConfigError, MalformedInputError } from '#shared/rules/errors';
 import type { Report, WorkList } from '#shared/rules/model';
-import { formatSummary } from '#shared/report/report';
+import { formatSummary } from '#shared/report/text';
 import { duplicateKeyIn } from '#shared/rules/input-shape';
 import { parseRunInput, type RunInput } from '#shared/events/run-input';
 import { saveReportFiles } from './report-files.ts';

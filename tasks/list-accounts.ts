@@ -4,10 +4,10 @@ import { ENV, requiredEnv } from '#shared/aws/env';
 import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
 import { isGuarded } from '#shared/rules/guardrail';
 import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/rules/model';
-import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount } from '#shared/aws/organization';
+import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount, OuNameBook } from '#shared/aws/organization';
 import { type AccountOperation, maxConcurrencyFor } from '#shared/rules/pacing';
 import { logger } from '#shared/aws/powertools';
-import { writeChunks } from '#shared/aws/run-table';
+import { writeChunks, writeOuNames } from '#shared/aws/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 const enforcerAccountId = requiredEnv(ENV.ENFORCER_ACCOUNT_ID);
@@ -75,7 +75,7 @@ const ACTIVATION_WAIT = { budgetMs: 5 * 60_000, firstPauseMs: 5_000, maxPauseMs:
  * The named accounts again, after waiting for those still PENDING_ACTIVATION to become ACTIVE (DescribeAccount, with
  * backoff). Only a run for named accounts waits: a whole-organization run leaves a pending account to the next one.
  */
-async function awaitActivation(found: OrganizationAccount[], remainingMs: () => number): Promise<OrganizationAccount[]> {
+async function awaitActivation(found: OrganizationAccount[], remainingMs: () => number, book: OuNameBook): Promise<OrganizationAccount[]> {
   const deadline = Date.now() + Math.min(ACTIVATION_WAIT.budgetMs, remainingMs() - ACTIVATION_WAIT.returnMarginMs);
   let accounts = found;
   for (let pause = ACTIVATION_WAIT.firstPauseMs; ; pause = Math.min(pause * 2, ACTIVATION_WAIT.maxPauseMs)) {
@@ -83,7 +83,7 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
     if (pending.length === 0 || Date.now() + pause > deadline) return accounts;
     // The global timer: a local run scales it with its simulated clock (simulator/clock.ts).
     await new Promise((resolve) => setTimeout(resolve, pause));
-    const again = new Map((await describeAccounts(pending.map((account) => account.id))).map((account) => [account.id, account]));
+    const again = new Map((await describeAccounts(pending.map((account) => account.id), book)).map((account) => [account.id, account]));
     accounts = accounts.map((account) => again.get(account.id) ?? account);
   }
 }
@@ -92,8 +92,8 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
  * The accounts that joined in a search's window, found in one organization listing (its accounts carry
  * JoinedTimestamp, as a nightly run's do), and the warning that says so.
  */
-async function joinedAccounts(search: JoinedAccountSearch, managementId: string): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
-  const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(), search, managementId);
+async function joinedAccounts(search: JoinedAccountSearch, managementId: string, book: OuNameBook): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
+  const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(book), search, managementId);
   logger.info('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
   return { accounts: found, warning: joinedSearchWarning(search, found, beyondLimit) };
 }
@@ -102,12 +102,14 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
   logger.addContext(context);
   const managementId = await managementAccountId();
   const remainingMs = () => context.getRemainingTimeInMillis();
-  const searched = plan.joinedSearch && (await joinedAccounts(plan.joinedSearch, managementId));
+  // The report names OUs, not only their ids: the names are read here, once per run, and wait in the run table.
+  const ouNames = new OuNameBook();
+  const searched = plan.joinedSearch && (await joinedAccounts(plan.joinedSearch, managementId, ouNames));
   const found = searched
-    ? await awaitActivation(searched.accounts, remainingMs)
+    ? await awaitActivation(searched.accounts, remainingMs, ouNames)
     : plan.accountIds
-      ? await awaitActivation(await describeAccounts(plan.accountIds), remainingMs)
-      : await listOrganizationAccounts();
+      ? await awaitActivation(await describeAccounts(plan.accountIds, ouNames), remainingMs, ouNames)
+      : await listOrganizationAccounts(ouNames);
   const active = found.filter((account) => account.state === 'ACTIVE');
   const included = await includedWithTags(config, active);
   const skipped = found.filter((account) => account.state !== 'ACTIVE' && !isExcluded(config, account.id, account.ouPath)).map(skippedFor);
@@ -117,6 +119,7 @@ export const handler = async ({ plan }: { plan: RunPlan }, context: Context): Pr
 
   const chunks = chunked(targets);
   await writeChunks(plan.runId, chunks);
+  await writeOuNames(plan.runId, ouNames.namesOf(targets.flatMap((target) => target.ouPath)));
 
   const excludedCount = active.length - included.length;
   logger.info('Accounts planned', { accounts: targets.length, excluded: excludedCount, skipped: skipped.length, chunks: chunks.length });

@@ -7,22 +7,23 @@ import { CONTACT_TYPES } from '#shared/rules/contacts';
 import { ENV, requiredEnv } from '#shared/aws/env';
 import { lockedTypes } from '#shared/rules/guardrail';
 import { type AccountResult, coversWholeOrganization, type Refusal, type Report, type ReportFilesOutcome, type RunPlan, type WorkList } from '#shared/rules/model';
-import { postToSlack, publishToTopic } from '#shared/aws/notify';
-import { emitMetrics, type MetricSet, REFUSED_INPUTS_METRIC, RUN_METRICS, WARNING_METRICS } from '#shared/aws/metrics';
+import { sendReportMessage } from '#shared/aws/notify';
+import { emitRunMetrics } from '#shared/aws/metrics';
 import { logger } from '#shared/aws/powertools';
-import { buildReport, everyResult, formatSubject, formatSummary, isUneventful, type RunRecords, type RunReport } from '#shared/report/report';
-import { buildComplianceReport, type ComplianceReport, renderReportFiles } from '#shared/report/files';
-import { storeReportFiles } from '#shared/aws/report-store';
+import { buildReportModel, type ReportModel } from '#shared/report/model';
+import type { RunRecords } from '#shared/report/records';
+import { digestOf, isUneventful, type ReportDigest } from '#shared/report/digest';
+import { formatMessage, formatSubject } from '#shared/report/text';
+import { storeReportModel } from '#shared/aws/report-store';
 import { releaseUnfinishedAccountRun } from '#shared/aws/run-claim';
-import { listChunks, listResults, putReport } from '#shared/aws/run-table';
+import { listChunks, listResults, putReport, readOuNames } from '#shared/aws/run-table';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 const managedTypes = CONTACT_TYPES.filter((type) => config.contacts[type]);
 const guardrailTypes = config.guardrail && lockedTypes(config);
 const hash = configHash(config);
 // Both channels and the bucket are optional: a run against a real organization from a laptop delivers nothing.
-const topicArn = process.env[ENV.TOPIC_ARN];
-const slackSecretName = process.env[ENV.SLACK_SECRET_NAME];
+const channels = { topicArn: process.env[ENV.TOPIC_ARN], slackSecretName: process.env[ENV.SLACK_SECRET_NAME] };
 const reportBucket = process.env[ENV.REPORT_BUCKET];
 
 interface ReportInput {
@@ -63,7 +64,7 @@ function fromChunkOutcomes(outcomes: ReportInput['outcomes'] = []): Pick<RunReco
  * A read that fails throws RunTableError, which the state machine retries. In the last pass (ReportWithoutBookkeeping)
  * the failure is noted instead, and the report is built from what could be read.
  */
-async function readOrNote<T>(what: string, read: () => Promise<T[]>, lastPass: boolean, notes: string[]): Promise<T[] | undefined> {
+async function readOrNote<T>(what: string, read: () => Promise<T>, lastPass: boolean, notes: string[]): Promise<T | undefined> {
   if (!lastPass) return read();
   try {
     return await read();
@@ -73,146 +74,93 @@ async function readOrNote<T>(what: string, read: () => Promise<T[]>, lastPass: b
   }
 }
 
-/**
- * A run for an account that failed, or was not active yet, must be done by its next event: its claim is released. In
- * the last pass a claim table that still fails is noted (the claim then lapses with its lifetime) rather than thrown.
- */
-async function releaseIfUnfinished(plan: RunPlan, unfinished: boolean, lastPass: boolean): Promise<string | undefined> {
-  if (!unfinished) return undefined;
-  try {
-    await releaseUnfinishedAccountRun(plan);
-    return undefined;
-  } catch (error) {
-    if (!lastPass) throw error;
-    return `could not release the claim ${plan.claimKey}, so its next event is skipped until the claim lapses: ${describeError(error)}`;
-  }
-}
-
 /** Why the input was refused, by ResolveTargets (in the plan) or by ListAccounts (caught); undefined for a run. */
 const refusalIn = ({ plan, error }: ReportInput): Refusal | undefined => plan.refusal ?? (error && { message: failureMessage(error) });
-
-function complianceReport(plan: RunPlan, work: WorkList, results: readonly AccountResult[], refusal: Refusal | undefined): ComplianceReport {
-  const run = {
-    runId: plan.runId,
-    trigger: plan.trigger,
-    reportedAt: new Date().toISOString(),
-    mode: config.mode,
-    dryRun: plan.dryRun,
-    ...(refusal && { refusal }),
-    ...(work.warnings && { warnings: work.warnings }),
-    configHash: hash,
-    excluded: work.excludedCount,
-  };
-  return buildComplianceReport({ run, types: managedTypes, results, ...(guardrailTypes && { lockedTypes: guardrailTypes }) });
-}
-
-/**
- * A failure to store the files never stops the report: it is named in the report and in its messages instead.
- * latest/ shows the whole organization, so only a whole-organization run that was not refused replaces it.
- */
-async function storeFiles(compliance: ComplianceReport, plan: RunPlan): Promise<ReportFilesOutcome> {
-  if (!reportBucket) return { status: 'SKIPPED' };
-  try {
-    const { runId, reportedAt, refusal } = compliance.run;
-    const stored = await storeReportFiles(reportBucket, { runId, reportedAt, updateLatest: coversWholeOrganization(plan) && !refusal }, renderReportFiles(compliance));
-    const { bucket, prefix, latestPrefix, consoleUrl } = stored;
-    return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
-  } catch (error) {
-    logger.error('Report files not stored', { error: describeError(error) });
-    return { status: 'FAILED', error: describeError(error) };
-  }
-}
-
-function filesLine(files: ReportFilesOutcome): string[] {
-  if (files.status === 'STORED') return ['', `Full report (every account and type): ${files.location}report.html (also .csv, .json)`, `Open it: ${files.consoleUrl}`];
-  if (files.status === 'FAILED') return ['', `Report files NOT stored: ${files.error}`];
-  return [];
-}
-
-/** Delivery never fails the run: each channel's outcome, and any error, is recorded in the report instead. */
-async function deliver(report: RunReport, files: ReportFilesOutcome): Promise<Report['delivery']> {
-  if (report.trigger === 'schedule' && config.notifications.quietWhenUnchanged && isUneventful(report) && files.status !== 'FAILED') {
-    return { sns: 'SKIPPED', slack: 'SKIPPED' };
-  }
-  const text = [formatSummary(report), ...filesLine(files)].join('\n');
-  const errors: string[] = [];
-  const attempt = async (channel: string, send: () => Promise<'SENT' | 'SKIPPED'>) =>
-    send().catch(
-      (error: unknown) => {
-        errors.push(`${channel}: ${describeError(error)}`);
-        return 'FAILED' as const;
-      },
-    );
-  const [sns, slack] = await Promise.all([
-    topicArn ? attempt('sns', () => publishToTopic(topicArn, formatSubject(report), text)) : ('SKIPPED' as const),
-    slackSecretName ? attempt('slack', () => postToSlack(slackSecretName, text)) : ('SKIPPED' as const),
-  ]);
-  return { sns, slack, ...(errors.length > 0 && { errors }) };
-}
-
-/** The Runs metric's Status: a refused input, a run that left an account failed, or one that did not. */
-const runStatus = ({ refusal }: ComplianceReport['run'], accountsFailed: number) => (refusal ? 'REFUSED' : accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED');
-
-/**
- * One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. A refused run
- * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs. Each
- * warning counts 1 in its own metric.
- */
-function emitRunMetrics({ run }: ComplianceReport, accountsFailed: number): void {
-  const values: MetricSet['values'] = run.refusal
-    ? { [REFUSED_INPUTS_METRIC.metricName]: 1 }
-    : {
-        [RUN_METRICS.compliant]: run.accountsCompliant,
-        [RUN_METRICS.changed]: run.accountsChanged,
-        [RUN_METRICS.drift]: run.accountsDrifted,
-        [RUN_METRICS.failed]: accountsFailed,
-        ...Object.fromEntries((run.warnings ?? []).map((warning) => [WARNING_METRICS[warning.code].metricName, 1])),
-      };
-  emitMetrics([{ values }, { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run, accountsFailed) } }]);
-}
 
 // A refused run listed no account: nothing waits in the run table.
 const NO_WORK = { accountCount: 0, excludedCount: 0, chunks: [], maxConcurrency: 0 } as const;
 
-export const handler = async (input: ReportInput, context: Context): Promise<Report> => {
-  logger.addContext(context);
+/** Everything the run left in the run table and in the state, for the report. A refused input reached no account. */
+async function readRecords(input: ReportInput, lastPass: boolean): Promise<RunRecords> {
   const { plan, mapError } = input;
-  const lastPass = input.bookkeepingError !== undefined;
   const refusal = refusalIn(input);
-  const work = input.work ?? { runId: plan.runId, ...NO_WORK };
   const notes: string[] = [];
-  // A refused input reached no account: nothing waits in the run table.
-  const [chunks, results] = refusal
-    ? [[], []]
-    : await Promise.all([readOrNote('the plan', () => listChunks(plan.runId), lastPass, notes), readOrNote('the results', () => listResults(plan.runId), lastPass, notes)]);
-  const records: RunRecords = {
+  const [chunks, results, ouNames] = refusal
+    ? [[], [], undefined]
+    : await Promise.all([
+        readOrNote('the plan', () => listChunks(plan.runId), lastPass, notes),
+        readOrNote('the results', () => listResults(plan.runId), lastPass, notes),
+        // The names only dress the OU ids: a failure to read them never fails the report (ou-names.ts says so).
+        readOuNames(plan.runId).catch((error: unknown) => ({ names: {}, unread: { ouIds: [], error: describeError(error) } })),
+      ]);
+  return {
     plan,
-    work,
+    work: input.work ?? { runId: plan.runId, ...NO_WORK },
     chunks: chunks ?? [],
     results: results ?? [],
     ...fromChunkOutcomes(input.outcomes),
     ...(mapError && { mapError }),
     ...(refusal && { refusal }),
-    ...(results === undefined && { resultsUnread: notes.at(-1) }),
+    ...(results === undefined && { resultsUnread: notes.find((note) => note.startsWith('could not read the results')) }),
     bookkeepingErrors: notes,
     ...(guardrailTypes && { lockedTypes: guardrailTypes }),
+    ...(ouNames && { ouNames }),
   };
-  const built = buildReport(records);
-  const compliance = complianceReport(plan, work, everyResult(records), refusal);
+}
 
-  // A refused input reached no account: there is nothing for a next event to finish.
-  const unfinished = !refusal && (built.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0);
-  const releaseNote = await releaseIfUnfinished(plan, unfinished, lastPass);
-  const summary = releaseNote ? { ...built, bookkeepingErrors: [...(built.bookkeepingErrors ?? []), releaseNote] } : built;
-  const files = await storeFiles(compliance, plan);
+/**
+ * A run for an account that failed, or was not active yet, must be done by its next event: its claim is released. In
+ * the last pass a claim table that still fails is noted (the claim then lapses with its lifetime) rather than thrown.
+ * A refused input reached no account: there is nothing for a next event to finish.
+ */
+async function releaseClaimIfUnfinished({ run }: ReportModel, plan: RunPlan, work: WorkList, lastPass: boolean): Promise<string[]> {
+  const unfinished = !run.refusal && (run.accountsFailed > 0 || (work.notReadyCount ?? 0) > 0);
+  if (!unfinished) return [];
+  try {
+    await releaseUnfinishedAccountRun(plan);
+    return [];
+  } catch (error) {
+    if (!lastPass) throw error;
+    return [`could not release the claim ${plan.claimKey}, so its next event is skipped until the claim lapses: ${describeError(error)}`];
+  }
+}
 
-  // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
-  const report: Report = { ...summary, files, delivery: await deliver(summary, files) };
-  emitRunMetrics(compliance, report.accountsFailed);
-  await putReport(plan.runId, report).catch((error: unknown) =>
+/** The report files in S3; a failure is the outcome, never a thrown error. */
+async function storeFiles(model: ReportModel, plan: RunPlan): Promise<ReportFilesOutcome> {
+  if (!reportBucket) return { status: 'SKIPPED' };
+  const files = await storeReportModel(reportBucket, model, coversWholeOrganization(plan));
+  if (files.status === 'FAILED') logger.error('Report files not stored', { error: files.error });
+  return files;
+}
+
+/** SNS and Slack; a scheduled run that changed and failed nothing stays quiet when so configured. */
+async function sendMessages(digest: ReportDigest, files: ReportFilesOutcome): Promise<Report['delivery']> {
+  if (digest.trigger === 'schedule' && config.notifications.quietWhenUnchanged && isUneventful(digest) && files.status !== 'FAILED') {
+    return { sns: 'SKIPPED', slack: 'SKIPPED' };
+  }
+  return sendReportMessage(channels, formatSubject(digest), formatMessage(digest, files));
+}
+
+/** The run table's REPORT item; the report is also the execution output, so a failure here is logged, not thrown. */
+const storeReport = (report: Report) =>
+  putReport(report.runId, report).catch((error: unknown) =>
     logger.error('Report not stored; it is the execution output, and every account result is in the run table', { error: describeError(error) }),
   );
 
-  logger.info('Run reported', { runId: plan.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, files: report.files, delivery: report.delivery });
+export const handler = async (input: ReportInput, context: Context): Promise<Report> => {
+  logger.addContext(context);
+  const lastPass = input.bookkeepingError !== undefined;
+  const records = await readRecords(input, lastPass);
+  const model = buildReportModel({ records, types: managedTypes, reportedAt: new Date().toISOString(), mode: config.mode, configHash: hash });
+
+  const claimNotes = await releaseClaimIfUnfinished(model, input.plan, records.work, lastPass);
+  const files = await storeFiles(model, input.plan);
+  const digest = digestOf(model, claimNotes);
+  // Delivery comes last: nothing after it may throw, or the state machine's Retry would send the report twice.
+  const report: Report = { ...digest, files, delivery: await sendMessages(digest, files) };
+  emitRunMetrics(model.run);
+  await storeReport(report);
+
+  logger.info('Run reported', { runId: report.runId, accounts: report.accountsProcessed, failed: report.accountsFailed, files: report.files, delivery: report.delivery });
   return report;
 };

@@ -103,9 +103,9 @@ export class EnforcerFunctions extends Construct {
   }
 
   /**
-   * list-accounts walks the organization. resolve-targets keys a new account's claim by the account's parent, so a
-   * move into its OU runs again, and the report names the OUs found by walking up with ListParents, which returns ids
-   * only: DescribeOrganizationalUnit gives an OU's name, and takes OU ARNs alone.
+   * list-accounts walks the organization, and names the OUs it finds by walking up with ListParents, which returns ids
+   * only, so the report can name them: DescribeOrganizationalUnit gives an OU's name, and takes OU ARNs alone.
+   * resolve-targets keys a new account's claim by the account's parent, so a move into its OU runs again.
    * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
    */
   private grantOrganizationsRead(props: EnforcerFunctionsProps): void {
@@ -120,6 +120,7 @@ export class EnforcerFunctions extends Construct {
         'organizations:ListOrganizationalUnitsForParent',
         'organizations:ListAccountsForParent',
         'organizations:ListParents',
+        'organizations:DescribeOrganizationalUnit',
         // Account tags, read only when the configuration uses them (exclusions, overrides or values by tag).
         ...(usesTags(props.config) ? (['organizations:ListTagsForResource'] as const) : []),
       ],
@@ -127,7 +128,7 @@ export class EnforcerFunctions extends Construct {
     new OrganizationsRead(this, 'ParentLookup', {
       ...organization,
       role: this.functions['resolve-targets'].role,
-      actions: ['organizations:ListParents', 'organizations:DescribeOrganizationalUnit'],
+      actions: ['organizations:ListParents'],
     });
   }
 

@@ -2,7 +2,7 @@ import { AccountClient, type AccountClientConfig, DeleteAlternateContactCommand,
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/rules/config';
 import type { Report } from '#shared/rules/model';
-import { formatSummary } from '#shared/report/report';
+import { formatSummary } from '#shared/report/text';
 import type { LocalEnforcer } from '../../local-run/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, ROOT_ID, SANDBOX_ACCOUNT_ID, SECURITY_ACCOUNT_ID, SECURITY_OU_ID, WORKLOADS_OU_ID } from '../../local-run/scenario.ts';
 import { credentialsFor, ouPaths } from '../../simulator/index.ts';

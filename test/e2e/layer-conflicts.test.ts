@@ -59,9 +59,9 @@ describe('layers that contradict each other for one account, end to end', () => 
 
     // ledger-prod starts with no SECURITY contact: it gets one in the same run.
     expect(ledgerBefore.contacts.SECURITY).toBeUndefined();
-    expect(report.changes).toContainEqual(expect.objectContaining({ accountId: LEDGER.id, type: 'SECURITY', action: 'ASSIGN', applied: true }));
+    expect(report.changes).toContainEqual(expect.objectContaining({ accountId: LEDGER.id, type: 'SECURITY', outcome: 'ASSIGNED', applied: true }));
     expect(contactOf(enforcer, LEDGER.id, 'SECURITY')?.email).toBe(config.contacts.SECURITY?.email);
-    const deleted = report.changes.filter((c) => c.type === 'OPERATIONS' && c.action === 'DELETE').map((c) => c.accountId);
+    const deleted = report.changes.filter((c) => c.type === 'OPERATIONS' && c.outcome === 'DELETED').map((c) => c.accountId);
     expect(deleted.length).toBeGreaterThan(0);
     expect(deleted).not.toContain(LEDGER.id);
     for (const id of deleted) expect(contactOf(enforcer, id, 'OPERATIONS')).toBeUndefined();

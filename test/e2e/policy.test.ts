@@ -31,7 +31,7 @@ describe('the delete policy, end to end', () => {
     const report = await reconcile(enforcer);
 
     expect(report.counts.OPERATIONS).toMatchObject({ deleted: withOperations.length, assigned: 0, updated: 0, failed: 0 });
-    expect(report.changes.filter((c) => c.action === 'DELETE').map((c) => c.accountId).sort()).toEqual(withOperations.map((a) => a.id).sort());
+    expect(report.changes.filter((c) => c.outcome === 'DELETED').map((c) => c.accountId).sort()).toEqual(withOperations.map((a) => a.id).sort());
     expect(calls(enforcer, 'account:DeleteAlternateContact')).toBe(withOperations.length);
     const left = enforcer.simulator!.state.accounts.filter((a) => a.status === 'ACTIVE' && !QUARANTINED_ACCOUNT_IDS.includes(a.id as never) && a.contacts.OPERATIONS);
     expect(left.map((a) => a.id)).toEqual([]);
@@ -51,7 +51,7 @@ describe('the delete policy, end to end', () => {
 
     expect(report.dryRun).toBe(true);
     expect(report.counts.OPERATIONS?.deleted).toBe(withOperations.length);
-    expect(report.changes.filter((c) => c.action === 'DELETE').every((c) => !c.applied)).toBe(true);
+    expect(report.changes.filter((c) => c.outcome === 'DELETED').every((c) => !c.applied)).toBe(true);
     expect(calls(enforcer, 'account:DeleteAlternateContact')).toBe(0);
   });
 });

@@ -89,15 +89,16 @@ describe('least privilege', () => {
             Resource: [organizationArn('root'), organizationArn('ou')],
           },
           { Effect: 'Allow', Action: 'organizations:ListParents', Resource: [organizationArn('account'), organizationArn('ou')] },
+          { Effect: 'Allow', Action: 'organizations:DescribeOrganizationalUnit', Resource: organizationArn('ou') },
         ],
       },
     });
   });
 
-  it('lets resolve-targets look up a new account\'s parent and name its OU, and nothing else of the organization', () => {
+  it('lets resolve-targets look up a new account\'s parent, and nothing else of the organization', () => {
     const organizationsActions = statementsOf('resolve-targets').flatMap(actionsOf).filter((action) => action.startsWith('organizations:'));
 
-    expect(organizationsActions).toEqual(['organizations:ListParents', 'organizations:DescribeOrganizationalUnit']);
+    expect(organizationsActions).toEqual(['organizations:ListParents']);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^EnforcerResolveTargetsRole') }],
       PolicyDocument: {
@@ -107,25 +108,20 @@ describe('least privilege', () => {
             Action: 'organizations:ListParents',
             Resource: [`account`, `ou`].map((kind) => partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:${kind}/${ORGANIZATION}/*`)),
           },
-          {
-            Effect: 'Allow',
-            Action: 'organizations:DescribeOrganizationalUnit',
-            Resource: partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:ou/${ORGANIZATION}/*`),
-          },
         ],
       },
     });
   });
 
-  it('lets resolve-targets describe OUs only: the names of the OUs it finds walking up with ListParents', () => {
+  it('lets list-accounts alone describe OUs, and only OUs: the names of the OUs it finds walking up with ListParents', () => {
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
-    const describeOu = statementsOf('resolve-targets').filter((statement) => actionsOf(statement).includes('organizations:DescribeOrganizationalUnit'));
+    const describeOu = statementsOf('list-accounts').filter((statement) => actionsOf(statement).includes('organizations:DescribeOrganizationalUnit'));
 
     expect(describeOu).toEqual([
       { Effect: 'Allow', Action: 'organizations:DescribeOrganizationalUnit', Resource: partitionArn(`:organizations::${MANAGEMENT_ACCOUNT}:ou/${ORGANIZATION}/*`) },
     ]);
     const describers = TASKS.filter((task) => statementsOf(task).some((statement) => actionsOf(statement).includes('organizations:DescribeOrganizationalUnit')));
-    expect(describers).toEqual(['resolve-targets']);
+    expect(describers).toEqual(['list-accounts']);
   });
 
   it('gives the Slack secret to the report function alone', () => {

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { isGuarded } from '#shared/rules/guardrail';
 import type { AccountResult, RunPlan, WorkList } from '#shared/rules/model';
-import { buildReport, formatSummary } from '#shared/report/report';
-import { buildComplianceReport, type ComplianceInput } from '#shared/report/files';
+import { buildReportModel } from '#shared/report/model';
+import type { RunRecords } from '#shared/report/records';
+import { digestOf } from '#shared/report/digest';
+import { formatSummary } from '#shared/report/text';
 import { renderCsv } from '#shared/report/csv';
 import { renderHtml } from '#shared/report/html';
 import { renderJson } from '#shared/report/json';
 
 const plan: RunPlan = { status: 'RUN', runId: 'nightly-1', trigger: 'schedule', dryRun: false, claimKey: 'schedule:1' };
 const work: WorkList = { runId: 'nightly-1', accountCount: 4, excludedCount: 0, chunks: [0], maxConcurrency: 2 };
-const RUN: ComplianceInput['run'] = { runId: 'nightly-1', trigger: 'schedule', reportedAt: '2026-11-24T03:00:00.000Z', mode: 'enforce', dryRun: false, configHash: 'a'.repeat(64), excluded: 0 };
+const modelOf = (records: RunRecords, types: readonly ('SECURITY' | 'BILLING')[] = ['SECURITY', 'BILLING']) =>
+  buildReportModel({ records, types, reportedAt: '2026-11-24T03:00:00.000Z', mode: 'enforce', configHash: 'a'.repeat(64) });
+const buildReport = (records: RunRecords) => digestOf(modelOf(records));
 const result = (accountId: string, accountName: string, types: AccountResult['types'], guarded?: boolean): AccountResult => ({
   accountId,
   accountName,
@@ -29,21 +33,21 @@ const results = [
   result('100000000003', 'gamma', { SECURITY: compliant, BILLING: updated }, true),
   result('100000000004', 'delta', { SECURITY: updated, BILLING: compliant }, false),
 ];
-const records = { plan, work, chunks: [], results, lockedTypes: ['SECURITY'] as const };
+const records: RunRecords = { plan, work, chunks: [], results, lockedTypes: ['SECURITY'] };
 
 describe('guardrail coverage in the report', () => {
   it('counts the guarded accounts of the run and calls out those whose locked types drifted anyway', () => {
     const report = buildReport(records);
 
-    expect(report.guardrail).toEqual({ lockedTypes: ['SECURITY'], guarded: 3, accounts: 4, drifted: [{ accountId: '100000000002', accountName: 'beta', types: ['SECURITY'] }], omitted: 0 });
+    expect(report.guardrail).toEqual({ lockedTypes: ['SECURITY'], guarded: 3, accounts: 4, drifted: [{ accountId: '100000000002', accountName: 'beta', ouPath: ['ou-ab12-cd34ef56'], types: ['SECURITY'] }], omitted: 0 });
   });
 
   it('says "N of M accounts guarded" in the text that the CLI prints and SNS and Slack send, with the drifted accounts', () => {
     const text = formatSummary(buildReport(records));
 
     expect(text).toContain('Guardrail: 3 of 4 accounts guarded (the SCP locks SECURITY)');
-    expect(text).toMatch(/Guarded accounts that drifted anyway[^\n]*\n {2}100000000002 \(beta\): SECURITY$/m);
-    expect(text).not.toContain('100000000003 (gamma): ');
+    expect(text).toMatch(/Guarded accounts that drifted anyway[^\n]*\n {2}100000000002 \(beta\) under Root \/ ou-ab12-cd34ef56: SECURITY$/m);
+    expect(text).not.toContain('100000000003 (gamma) under');
   });
 
   it('says nothing of a guardrail when none is configured', () => {
@@ -63,12 +67,12 @@ describe('guardrail coverage in the report', () => {
   });
 
   describe('the report files', () => {
-    const compliance = buildComplianceReport({ run: RUN, types: ['SECURITY', 'BILLING'], results, lockedTypes: ['SECURITY'] });
+    const compliance = modelOf(records);
 
     it('report.json: the run holds the coverage and every drifted guarded account, each entry whether it is guarded', () => {
       const json = JSON.parse(renderJson(compliance));
 
-      expect(json.run.guardrail).toEqual({ lockedTypes: ['SECURITY'], guarded: 3, accounts: 4, drifted: [{ accountId: '100000000002', accountName: 'beta', types: ['SECURITY'] }] });
+      expect(json.run.guardrail).toEqual({ lockedTypes: ['SECURITY'], guarded: 3, accounts: 4, drifted: [{ accountId: '100000000002', accountName: 'beta', ouPath: ['ou-ab12-cd34ef56'], types: ['SECURITY'] }] });
       expect(json.entries.filter((entry: { guarded: boolean }) => entry.guarded)).toHaveLength(6);
       expect(json.entries.find((entry: { accountId: string }) => entry.accountId === '100000000004').guarded).toBe(false);
     });
@@ -78,8 +82,8 @@ describe('guardrail coverage in the report', () => {
 
       expect(rows.filter((row) => row.endsWith(',yes'))).toHaveLength(6);
       expect(rows.filter((row) => row.endsWith(',no'))).toHaveLength(2);
-      const plain = buildComplianceReport({ run: RUN, types: ['SECURITY'], results: [result('100000000009', 'plain', { SECURITY: compliant })] });
-      expect(renderCsv(plain).trim().split('\r\n')[1]).toMatch(/,COMPLIANT,,,$/);
+      const plain = modelOf({ plan, work, chunks: [], results: [result('100000000009', 'plain', { SECURITY: compliant })] }, ['SECURITY']);
+      expect(renderCsv(plain).trim().split('\r\n')[1]).toMatch(/,UNCHANGED,,,$/);
     });
 
     it('report.html: the coverage, the drifted guarded accounts called out, and each guarded account marked', () => {
@@ -87,7 +91,7 @@ describe('guardrail coverage in the report', () => {
 
       expect(html).toContain('Guardrail: <b>3 of 4 accounts guarded</b>');
       expect(html).toContain('Guarded accounts that drifted anyway');
-      expect(html).toContain('<li>100000000002 (beta): SECURITY</li>');
+      expect(html).toContain('<li>100000000002 (beta) under Root / ou-ab12-cd34ef56: SECURITY</li>');
       expect(html).toContain('["100000000001","alpha",[[0],[0]],1]');
       expect(html).toContain('["100000000004","delta",[');
     });

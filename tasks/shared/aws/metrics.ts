@@ -1,4 +1,5 @@
 import type { RunWarning } from '../rules/model.ts';
+import type { RunSummary } from '../report/model.ts';
 
 /** The namespace of every metric the enforcer emits; the dashboard and the alarms read it from here. */
 export const METRICS_NAMESPACE = 'AlternateContactsEnforcer';
@@ -68,4 +69,25 @@ export function emitMetrics(sets: readonly MetricSet[]): void {
 /** One count metric without dimensions. */
 export function emitCountMetric({ metricName }: { namespace: typeof METRICS_NAMESPACE; metricName: string }, value: number): void {
   emitMetrics([{ values: { [metricName]: value } }]);
+}
+
+/** The Runs metric's Status: a refused input, a run that left an account failed, or one that did not. */
+const runStatus = ({ refusal, accountsFailed }: RunSummary) => (refusal ? 'REFUSED' : accountsFailed > 0 ? 'ACCOUNTS_FAILED' : 'SUCCEEDED');
+
+/**
+ * One EMF line per run: the dashboard's accounts per run, and the run itself by trigger and status. A refused run
+ * looked at no account, so it counts the refusal instead: zeros would read as a dip in the accounts' graphs. Each
+ * warning counts 1 in its own metric.
+ */
+export function emitRunMetrics(run: RunSummary): void {
+  const values: MetricSet['values'] = run.refusal
+    ? { [REFUSED_INPUTS_METRIC.metricName]: 1 }
+    : {
+        [RUN_METRICS.compliant]: run.accountsCompliant,
+        [RUN_METRICS.changed]: run.accountsChanged,
+        [RUN_METRICS.drift]: run.accountsDrifted,
+        [RUN_METRICS.failed]: run.accountsFailed,
+        ...Object.fromEntries((run.warnings ?? []).map((warning) => [WARNING_METRICS[warning.code].metricName, 1])),
+      };
+  emitMetrics([{ values }, { values: { [RUN_METRICS.runs]: 1 }, dimensions: { Trigger: run.trigger, Status: runStatus(run) } }]);
 }

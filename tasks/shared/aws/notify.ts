@@ -1,5 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Report } from '../rules/model.ts';
+import { describeError } from './account-api.ts';
 
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
@@ -48,4 +50,25 @@ export async function postToSlack(secretName: string, text: string): Promise<'SE
     // Only name and message travel on: the cause may name the URL too.
     throw Object.assign(new Error(failure.message.replaceAll(url, '[webhook]')), { name: failure.name });
   }
+}
+
+/** Where the report's messages go; either may be absent (a run from a laptop against a real organization sends none). */
+export interface MessageChannels {
+  readonly topicArn?: string;
+  readonly slackSecretName?: string;
+}
+
+/** Sends the message on each configured channel; never throws: each channel's outcome, and any error, is returned. */
+export async function sendReportMessage({ topicArn, slackSecretName }: MessageChannels, subject: string, text: string): Promise<Report['delivery']> {
+  const errors: string[] = [];
+  const attempt = (channel: string, send: () => Promise<'SENT' | 'SKIPPED'>) =>
+    send().catch((error: unknown) => {
+      errors.push(`${channel}: ${describeError(error)}`);
+      return 'FAILED' as const;
+    });
+  const [sns, slack] = await Promise.all([
+    topicArn ? attempt('sns', () => publishToTopic(topicArn, subject, text)) : ('SKIPPED' as const),
+    slackSecretName ? attempt('slack', () => postToSlack(slackSecretName, text)) : ('SKIPPED' as const),
+  ]);
+  return { sns, slack, ...(errors.length > 0 && { errors }) };
 }

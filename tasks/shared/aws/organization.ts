@@ -2,6 +2,7 @@ import {
   type Account,
   DescribeAccountCommand,
   DescribeOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
   OrganizationsClient,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
@@ -10,8 +11,10 @@ import {
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
 import { toNamedError } from './errors.ts';
+import { describeError } from '../rules/errors.ts';
 import { type AccountTags, type EnforcerConfig, isExcluded, usesTags } from '../rules/config.ts';
 import { MalformedInputError } from '../rules/errors.ts';
+import type { OuNames } from '../rules/model.ts';
 
 // Adaptive retry: the walk sends several parents' calls at once from one container, and the client's own rate limiter
 // settles them at the rate Organizations answers instead of failing the walk on a throttle.
@@ -63,12 +66,59 @@ interface Parent {
   readonly ouPath: readonly string[];
 }
 
+/**
+ * The names of the OUs a listing meets, for the report: free in the organization walk (ListOrganizationalUnitsForParent
+ * returns each OU's Name), else one DescribeOrganizationalUnit per OU, asked once. A name that cannot be read is noted,
+ * never an error: the report then shows that OU's id alone.
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
+ */
+export class OuNameBook {
+  private readonly names = new Map<string, string>();
+  private readonly asked = new Map<string, Promise<void>>();
+  private readonly unread = new Map<string, string>();
+
+  record(ouId: string, name: string | undefined): void {
+    if (name) this.names.set(ouId, name);
+  }
+
+  /** Reads the names of these OUs that are not known yet. */
+  async describe(ouIds: readonly string[]): Promise<void> {
+    await Promise.all(ouIds.map((ouId) => this.names.has(ouId) ? undefined : this.ask(ouId)));
+  }
+
+  private ask(ouId: string): Promise<void> {
+    const asking = this.asked.get(ouId) ?? this.read(ouId);
+    this.asked.set(ouId, asking);
+    return asking;
+  }
+
+  private async read(OrganizationalUnitId: string): Promise<void> {
+    try {
+      const { OrganizationalUnit } = await organizations.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId }));
+      this.record(OrganizationalUnitId, OrganizationalUnit?.Name);
+    } catch (error) {
+      this.unread.set(OrganizationalUnitId, describeError(error));
+    }
+  }
+
+  /** The names of these OUs, and those that could not be read with the first reason. */
+  namesOf(ouIds: Iterable<string>): OuNames {
+    const wanted = new Set(ouIds);
+    const names = Object.fromEntries([...this.names].filter(([ouId]) => wanted.has(ouId)));
+    const unread = [...this.unread].filter(([ouId]) => wanted.has(ouId));
+    return { names, ...(unread.length > 0 && { unread: { ouIds: unread.map(([ouId]) => ouId), error: unread[0]![1] } }) };
+  }
+}
+
 /** The OUs and accounts directly under one parent: two paginated calls. */
-async function childrenOf({ id: ParentId, ouPath }: Parent): Promise<{ ous: Parent[]; accounts: OrganizationAccount[] }> {
+async function childrenOf({ id: ParentId, ouPath }: Parent, book?: OuNameBook): Promise<{ ous: Parent[]; accounts: OrganizationAccount[] }> {
   const ous: Parent[] = [];
   const accounts: OrganizationAccount[] = [];
   for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations }, { ParentId })) {
-    ous.push(...(page.OrganizationalUnits ?? []).map((ou) => ({ id: ou.Id ?? '', ouPath: [...ouPath, ou.Id ?? ''] })));
+    for (const ou of page.OrganizationalUnits ?? []) {
+      book?.record(ou.Id ?? '', ou.Name);
+      ous.push({ id: ou.Id ?? '', ouPath: [...ouPath, ou.Id ?? ''] });
+    }
   }
   for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId })) {
     accounts.push(...(page.Accounts ?? []).map((account) => toOrganizationAccount(account, ouPath)));
@@ -91,7 +141,7 @@ async function mapInFlight<T, R>(items: readonly T[], inFlight: number, work: (i
  * Every account, breadth-first from the roots, one level of OUs at a time with PARENTS_IN_FLIGHT parents at once:
  * two paginated calls per parent, so OU paths cost O(#OUs) calls instead of a ListParents chain per account.
  */
-export function listOrganizationAccounts(): Promise<OrganizationAccount[]> {
+export function listOrganizationAccounts(book?: OuNameBook): Promise<OrganizationAccount[]> {
   return mapErrors(async () => {
     const accounts: OrganizationAccount[] = [];
     let level: Parent[] = [];
@@ -99,7 +149,7 @@ export function listOrganizationAccounts(): Promise<OrganizationAccount[]> {
       level.push(...(page.Roots ?? []).map((root) => ({ id: root.Id ?? '', ouPath: [] })));
     }
     while (level.length > 0) {
-      const children = await mapInFlight(level, PARENTS_IN_FLIGHT, childrenOf);
+      const children = await mapInFlight(level, PARENTS_IN_FLIGHT, (parent) => childrenOf(parent, book));
       accounts.push(...children.flatMap((child) => child.accounts));
       level = children.flatMap((child) => child.ous);
     }
@@ -145,8 +195,11 @@ export function parentIdOf(accountId: string): Promise<string> {
   return mapErrors(async () => (await aboutAccount(accountId, () => parentOf(accountId))).id);
 }
 
-/** Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once). */
-export function describeAccounts(ids: readonly string[]): Promise<OrganizationAccount[]> {
+/**
+ * Just these accounts: DescribeAccount, then ListParents up to the root (each OU's parent is asked once), and with a
+ * book the names of the OUs on the way.
+ */
+export function describeAccounts(ids: readonly string[], book?: OuNameBook): Promise<OrganizationAccount[]> {
   return mapErrors(async () => {
     const parents = new Map<string, Promise<ParentOfChild>>();
     const cachedParentOf = (id: string) => {
@@ -159,6 +212,7 @@ export function describeAccounts(ids: readonly string[]): Promise<OrganizationAc
       const account = await aboutAccount(id, () => describeAccount(id));
       const ouPath: string[] = [];
       for (let up = await aboutAccount(id, () => cachedParentOf(id)); up.type === 'ORGANIZATIONAL_UNIT'; up = await cachedParentOf(up.id)) ouPath.unshift(up.id);
+      await book?.describe(ouPath);
       accounts.push(toOrganizationAccount(account, ouPath));
     }
     return accounts;

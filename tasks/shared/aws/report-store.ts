@@ -1,5 +1,8 @@
 import { CopyObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ReportFile } from '../report/files.ts';
+import type { ReportFilesOutcome } from '../rules/model.ts';
+import { renderReportFiles, type ReportFile } from '../report/files.ts';
+import type { ReportModel } from '../report/model.ts';
+import { describeError } from './account-api.ts';
 
 const s3 = new S3Client({});
 
@@ -51,4 +54,19 @@ export async function storeReportFiles(
   }
   const consoleUrl = `https://us-east-1.console.aws.amazon.com/s3/buckets/${bucket}?region=us-east-1&prefix=${encodeURIComponent(prefix)}`;
   return { bucket, prefix, ...(updateLatest && { latestPrefix: LATEST_PREFIX }), consoleUrl };
+}
+
+/**
+ * Renders and stores the model's files; never throws: a failure to store them is the outcome, named in the report and
+ * its messages. latest/ shows the whole organization, so only a whole-organization run that was not refused replaces it.
+ */
+export async function storeReportModel(bucket: string, model: ReportModel, wholeOrganization: boolean): Promise<ReportFilesOutcome> {
+  try {
+    const { runId, reportedAt, refusal } = model.run;
+    const stored = await storeReportFiles(bucket, { runId, reportedAt, updateLatest: wholeOrganization && !refusal }, renderReportFiles(model));
+    const { prefix, latestPrefix, consoleUrl } = stored;
+    return { status: 'STORED', location: `s3://${bucket}/${prefix}`, ...(latestPrefix && { latest: `s3://${bucket}/${latestPrefix}` }), consoleUrl };
+  } catch (error) {
+    return { status: 'FAILED', error: describeError(error) };
+  }
 }

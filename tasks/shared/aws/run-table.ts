@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV, requiredEnv } from './env.ts';
 import { ChunkNotFoundError, RunTableError } from '../rules/errors.ts';
-import type { AccountResult, Report, TargetAccount } from '../rules/model.ts';
+import type { AccountResult, OuNames, Report, TargetAccount } from '../rules/model.ts';
 import { RUN_TABLE } from './tables.ts';
 
 /** The run table (tables.ts): items expire after 90 days through its TTL attribute. */
@@ -18,6 +18,10 @@ const BATCH_ATTEMPTS = 8;
 const CHUNK_PREFIX = 'CHUNK#';
 const ACCOUNT_PREFIX = 'ACCOUNT#';
 const REPORT_ITEM = 'REPORT';
+const OU_NAMES_PREFIX = 'OUNAMES#';
+// An OU id is at most 68 characters and a name 128, so 1,000 names stay well under DynamoDB's 400 KB item.
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
+const OU_NAMES_PER_ITEM = 1_000;
 
 const chunkItem = (chunk: number) => `${CHUNK_PREFIX}${String(chunk).padStart(6, '0')}`;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +98,23 @@ export async function listResults(runId: string): Promise<AccountResult[]> {
 /** Every chunk of the run, in chunk order. */
 export async function listChunks(runId: string): Promise<TargetAccount[][]> {
   return (await onTable('reading the plan', () => queryItems(runId, CHUNK_PREFIX))).map((item) => item['accounts'] as TargetAccount[]);
+}
+
+/** Stores the run's OU names beside its plan, in items of at most 1,000 names; the first also holds what was unread. */
+export async function writeOuNames(runId: string, { names, unread }: OuNames): Promise<void> {
+  const entries = Object.entries(names);
+  if (entries.length === 0 && !unread) return;
+  for (let start = 0, page = 0; start < entries.length || page === 0; start += OU_NAMES_PER_ITEM, page++) {
+    const item = runItem(runId, `${OU_NAMES_PREFIX}${String(page).padStart(6, '0')}`, { names: Object.fromEntries(entries.slice(start, start + OU_NAMES_PER_ITEM)), ...(page === 0 && unread && { unread }) });
+    await onTable('storing the OU names', () => documents.send(new PutCommand({ TableName: tableName, Item: item })));
+  }
+}
+
+/** The run's OU names; none when the run stored none. */
+export async function readOuNames(runId: string): Promise<OuNames> {
+  const items = await onTable('reading the OU names', () => queryItems(runId, OU_NAMES_PREFIX));
+  const unread = items[0]?.['unread'] as OuNames['unread'];
+  return { names: Object.assign({}, ...items.map((item) => item['names'] as Record<string, string>)), ...(unread && { unread }) };
 }
 
 async function queryItems(runId: string, prefix: string): Promise<Record<string, unknown>[]> {

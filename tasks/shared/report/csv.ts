@@ -1,8 +1,11 @@
-import { type ComplianceReport, ouLabel, sourceLabel } from './file-model.ts';
+import type { DesiredSource } from '../rules/contacts.ts';
+import type { ReportModel } from './model.ts';
+import { ouPathText, ouText } from './ou-names.ts';
 
 /**
  * report.csv's columns, in order. The run's id and time are on every row, so a year of files concatenates into one
- * table. `differing_fields` is `;`-separated; `ou_path` is `Root / ou-… / ou-…`; `guarded` is yes or no with a guardrail
+ * table. `differing_fields` is `;`-separated; `ou_path` is `Root / Workloads (ou-…) / Prod (ou-…)` (an OU whose name could not
+ * be read by its id alone); `guarded` is yes or no with a guardrail
  * configured (its SCP binds the account), empty without one.
  */
 export const CSV_HEADER = [
@@ -32,17 +35,21 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** How a source reads in the CSV: `default`, `ou:Workloads (ou-ab12-cd34ef56)`, `tag`, `account`. */
+export const sourceLabel = (source: DesiredSource, names: Readonly<Record<string, string>>): string =>
+  source.layer === 'ou' ? `ou:${ouText(source.id, names)}` : source.layer;
+
 /** report.csv: RFC 4180 (CRLF line ends, quoted fields), UTF-8 with a byte order mark, one row per entry. */
-export function renderCsv({ run, entries }: ComplianceReport): string {
+export function renderCsv({ run, entries }: ReportModel): string {
   const rows = entries.map((entry) =>
     [
       run.runId,
       run.reportedAt,
       entry.accountId,
       entry.accountName,
-      ouLabel(entry.ouPath),
+      ouPathText(entry.ouPath, run.ouNames),
       entry.type,
-      sourceLabel(entry.source),
+      sourceLabel(entry.source, run.ouNames),
       entry.outcome,
       entry.fields.join(';'),
       entry.reason ?? '',

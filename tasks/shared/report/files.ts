@@ -1,10 +1,7 @@
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
-import type { ComplianceReport } from './file-model.ts';
-
-export { buildComplianceReport, type ComplianceInput, type ComplianceReport, type Outcome, OUTCOMES, type ReportEntry } from './file-model.ts';
-export { CSV_HEADER } from './csv.ts';
+import type { ReportModel } from './model.ts';
 
 export const REPORT_FILE_NAMES = ['report.json', 'report.csv', 'report.html'] as const;
 export type ReportFileName = (typeof REPORT_FILE_NAMES)[number];
@@ -15,8 +12,8 @@ export interface ReportFile {
   readonly body: string;
 }
 
-/** The three views of one run's compliance report; the Report task and the local CLI both write exactly these. */
-export function renderReportFiles(report: ComplianceReport): ReportFile[] {
+/** The three file views of one run's report model; the Report task and the local CLI both write exactly these. */
+export function renderReportFiles(report: ReportModel): ReportFile[] {
   return [
     { name: 'report.json', contentType: 'application/json; charset=utf-8', body: renderJson(report) },
     // RFC 4180 registers text/csv with an optional header parameter: the file has one.

@@ -31,13 +31,14 @@ export const CLIENT_SCRIPT = `(() => {
     const nameCell = el('span', 'name', name);
     if (guarded) nameCell.append(el('small', 'guard', 'guardrail'));
     row.append(el('span', 'id', id), nameCell);
-    cells.forEach(([index, detail, source], column) => {
+    cells.forEach(([index, detail, source, notApplied], column) => {
       const label = outcomes[index];
       const cell = el('span', 'cell o-' + label);
       cell.dataset.type = types[column];
       cell.dataset.outcome = label;
       if (outcome && outcome !== label) cell.classList.add('dim');
-      cell.append(el('b', '', label));
+      if (notApplied) cell.classList.add('not-applied');
+      cell.append(el('b', '', notApplied ? label + ' (not applied)' : label));
       if (detail) cell.append(el('small', 'detail', detail));
       if (source) cell.append(el('small', 'source', source));
       row.append(cell);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ContactType } from '../rules/contacts.ts';
-import { receivedText, type Refusal, REFUSAL_OUTCOME, type RunWarning } from '../rules/model.ts';
+import { OUTCOMES, type Refusal, type RunWarning, type TypeCounts } from '../rules/model.ts';
 import { CLIENT_SCRIPT } from './html-client.ts';
-import { type ComplianceReport, OUTCOMES, type Outcome, ouLabel, type ReportEntry } from './file-model.ts';
+import { countKey, type ReportEntry, type ReportModel } from './model.ts';
+import { ouPathText, ouText } from './ou-names.ts';
+import { receivedText, REFUSAL_OUTCOME } from './refusal.ts';
 
 // Colour and text both carry the outcome, so the matrix stays readable in grey print and for colour-blind readers.
 const STYLE = `
@@ -23,8 +25,8 @@ table.counts { border-collapse: collapse; } .counts th, .counts td { border: 1px
 .head { font-weight: 600; position: sticky; top: 44px; background: #fff; z-index: 1; min-height: 0; }
 .cell { border-radius: 4px; font-size: 12px; } .cell b { display: block; font-size: 11px; letter-spacing: .03em; }
 .cell small { display: block; } .cell .source { color: #57606a; } .dim { opacity: .3; }
-.o-COMPLIANT { background: #dafbe1; } .o-ASSIGNED { background: #ddf4ff; } .o-UPDATED { background: #b6e3ff; }
-.o-DELETED { background: #fbefff; } .o-DRIFT { background: #fff1c2; } .o-SKIPPED { background: #eaeef2; }
+.o-UNCHANGED { background: #dafbe1; } .o-ASSIGNED { background: #ddf4ff; } .o-UPDATED { background: #b6e3ff; }
+.o-DELETED { background: #fbefff; } .o-SKIPPED { background: #eaeef2; } .cell.not-applied { background: #fff1c2; }
 .o-FAILED { background: #ffd8d3; border-left: 4px solid #cf222e; }
 .refused { border: 2px solid #cf222e; border-radius: 6px; background: #ffebe9; padding: 4px 16px; margin: 12px 0; }
 .refused h2 { color: #a40e26; } .refused p { margin: 6px 0; overflow-wrap: anywhere; }
@@ -51,25 +53,28 @@ function detailOf(entry: ReportEntry): string {
   return [entry.reason, fields].filter(Boolean).join('; ');
 }
 
-const sourceText = (entry: ReportEntry) =>
-  entry.source.layer === 'default' ? '' : entry.source.layer === 'ou' ? `from OU ${entry.source.id}` : `from ${entry.source.layer} override`;
+const sourceText = (entry: ReportEntry, names: Readonly<Record<string, string>>) =>
+  entry.source.layer === 'default' ? '' : entry.source.layer === 'ou' ? `from OU ${ouText(entry.source.id, names)}` : `from ${entry.source.layer} override`;
 
-type Cell = [number, string?, string?];
+/** Outcome index, detail, source, and 1 for a change a dry run did not apply. */
+type Cell = [number, string?, string?, 1?];
 /** Account id, name, one cell per type, and 1 when the guardrail binds the account. */
 type AccountRow = [string, string, Cell[], 1?];
 
-/** The page's data: accounts grouped by OU path, each with one compact cell per type (outcome index, detail, source). */
-function pageData({ run, entries }: ComplianceReport) {
+/** The page's data: accounts grouped by OU path (by name and id), each with one compact cell per type. */
+function pageData({ run, entries }: ReportModel) {
   const groups = new Map<string, Map<string, AccountRow>>();
   for (const entry of entries) {
-    const group = groups.get(ouLabel(entry.ouPath)) ?? new Map<string, AccountRow>();
-    groups.set(ouLabel(entry.ouPath), group);
+    const ou = ouPathText(entry.ouPath, run.ouNames);
+    const group = groups.get(ou) ?? new Map<string, AccountRow>();
+    groups.set(ou, group);
     const row: AccountRow = group.get(entry.accountId) ?? (entry.guarded ? [entry.accountId, entry.accountName, [], 1] : [entry.accountId, entry.accountName, []]);
     group.set(entry.accountId, row);
-    const [detail, source] = [detailOf(entry), sourceText(entry)];
+    const [detail, source] = [detailOf(entry), sourceText(entry, run.ouNames)];
     const cell: Cell = [OUTCOMES.indexOf(entry.outcome)];
-    if (detail || source) cell.push(detail);
-    if (source) cell.push(source);
+    if (detail || source || entry.applied === false) cell.push(detail);
+    if (source || entry.applied === false) cell.push(source);
+    if (entry.applied === false) cell.push(1);
     row[2][run.types.indexOf(entry.type)] = cell;
   }
   return { types: run.types, outcomes: OUTCOMES, total: run.accounts, groups: [...groups].map(([ou, rows]) => [ou, [...rows.values()]]) };
@@ -80,10 +85,10 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const tile = (label: string, value: number, key: string) => `<div class="tile" data-total="${key}"><strong>${value}</strong>${label}</div>`;
 
-function countsTable(types: readonly ContactType[], counts: ComplianceReport['run']['counts']): string {
+function countsTable(types: readonly ContactType[], counts: ReportModel['run']['counts']): string {
   const head = `<tr><th>Type</th>${OUTCOMES.map((o) => `<th class="o-${o}">${o}</th>`).join('')}</tr>`;
   const rows = types.map(
-    (type) => `<tr><th>${type}</th>${OUTCOMES.map((o) => `<td data-type="${type}" data-outcome="${o}">${counts[type]?.[o] ?? 0}</td>`).join('')}</tr>`,
+    (type) => `<tr><th>${type}</th>${OUTCOMES.map((o) => `<td data-type="${type}" data-outcome="${o}">${counts[type]?.[countKey(o)] ?? 0}</td>`).join('')}</tr>`,
   );
   return `<table class="counts">${head}${rows.join('')}</table>`;
 }
@@ -102,19 +107,21 @@ const warningBanner = (warnings: readonly RunWarning[]) => `<section class="warn
 ${warnings.map((warning) => `<p data-warning="${warning.code}">${escapeHtml(warning.message)}</p>`).join('\n')}
 </section>`;
 
-const changes = (totals: Record<Outcome, number>) => totals.ASSIGNED + totals.UPDATED + totals.DELETED;
+const changes = (totals: TypeCounts) => totals.assigned + totals.updated + totals.deleted;
 
 /** The guardrail's coverage, and every guarded account that drifted anyway, called out above the matrix. */
-function guardrailSection(guardrail: NonNullable<ComplianceReport['run']['guardrail']>): string {
+function guardrailSection(guardrail: NonNullable<ReportModel['run']['guardrail']>, names: Readonly<Record<string, string>>): string {
   const coverage = `<p class="meta">Guardrail: <b>${guardrail.guarded} of ${guardrail.accounts} accounts guarded</b> · the SCP locks ${guardrail.lockedTypes.join(', ')}</p>`;
   if (guardrail.drifted.length === 0) return coverage;
-  const items = guardrail.drifted.map((d) => `<li>${escapeHtml(d.accountId)} (${escapeHtml(d.accountName)}): ${d.types.join(', ')}</li>`).join('');
+  const items = guardrail.drifted
+    .map((d) => `<li>${escapeHtml(d.accountId)} (${escapeHtml(d.accountName)}) under ${escapeHtml(ouPathText(d.ouPath, names))}: ${d.types.join(', ')}</li>`)
+    .join('');
   return `${coverage}<section class="guard-drift" role="alert"><h2>Guarded accounts that drifted anyway</h2>
 <p>Only the enforcer and the exempt principals may change these contacts: check who did, and where the guardrail is attached.</p><ul>${items}</ul></section>`;
 }
 
 /** report.html: one self-contained page (no network): the summary, then the accounts × types matrix by OU. */
-export function renderHtml(report: ComplianceReport): string {
+export function renderHtml(report: ReportModel): string {
   const { run } = report;
   const mode = `${run.mode}${run.dryRun ? ', dry run: nothing written' : ''}`;
   const title = `Alternate contacts compliance: ${run.runId}`;
@@ -131,9 +138,9 @@ ${run.refusal ? refusalBanner(run.refusal) : ''}${run.warnings ? warningBanner(r
 ${tile('accounts', run.accounts, 'accounts')}${tile('compliant accounts', run.accountsCompliant, 'accountsCompliant')}${tile('changed accounts', run.accountsChanged, 'accountsChanged')}${tile('drifted accounts (not written)', run.accountsDrifted, 'accountsDrifted')}${tile('failed accounts', run.accountsFailed, 'accountsFailed')}${tile('excluded accounts', run.excluded, 'excluded')}
 </div>
 <div class="tiles">
-${tile('changes', changes(run.totals), 'changes')}${tile('failures', run.totals.FAILED, 'failures')}${tile('skipped', run.totals.SKIPPED, 'skipped')}
+${tile(run.dryRun ? 'changes (not written: dry run)' : 'changes', changes(run.totals), 'changes')}${tile('failures', run.totals.failed, 'failures')}${tile('skipped', run.totals.skipped, 'skipped')}
 </div>
-${run.guardrail ? guardrailSection(run.guardrail) : ''}<h2>Per type</h2>
+${run.ouNamesNote ? `<p class="meta" data-note="ou-names">${escapeHtml(run.ouNamesNote)}</p>\n` : ''}${run.guardrail ? guardrailSection(run.guardrail, run.ouNames) : ''}<h2>Per type</h2>
 ${countsTable(run.types, run.counts)}
 <h2>Accounts × types</h2>
 <div class="controls">

@@ -23,15 +23,6 @@ export interface Refusal {
   readonly eventName?: string;
 }
 
-/** What arrived, in words: `source aws.organizations, detail-type ..., event id ..., eventName ...`. */
-export function receivedText({ source, detailType, eventId, eventName }: Refusal): string {
-  const named = [source && `source ${source}`, detailType && `detail-type ${detailType}`, eventId && `event id ${eventId}`, eventName && `eventName ${eventName}`];
-  return named.filter(Boolean).join(', ') || 'no source, detail-type or event id (console input)';
-}
-
-/** What a refusal means for the run, as the report's summary and page both say it. */
-export const REFUSAL_OUTCOME = 'No account was read or written. The execution fails with MalformedInputError, so its alarm fires.';
-
 /**
  * An AccountJoinedOrganization event whose account id is not where the parser assumes it: the run reconciles the
  * accounts whose Organizations JoinedTimestamp lies between `from` and `to` instead (tasks/shared/events/account-joined.ts).
@@ -198,10 +189,35 @@ export interface AccountResult {
   readonly guarded?: boolean;
 }
 
+/**
+ * The report's one outcome vocabulary: what a run did, or in a dry run would do, for one account and type. Every view
+ * (the text summary, Slack, the execution output, report.json, .csv and .html) speaks it; a dry run's writes are the
+ * same words, not applied.
+ */
+export const OUTCOMES = ['UNCHANGED', 'ASSIGNED', 'UPDATED', 'DELETED', 'SKIPPED', 'FAILED'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** The outcomes that change a contact (or would, in a dry run). */
+export const CHANGE_OUTCOMES = ['ASSIGNED', 'UPDATED', 'DELETED'] as const satisfies readonly Outcome[];
+export type ChangeOutcome = (typeof CHANGE_OUTCOMES)[number];
+export const isChange = (outcome: Outcome): outcome is ChangeOutcome => (CHANGE_OUTCOMES as readonly Outcome[]).includes(outcome);
+/** The outcome of each comparison action. */
+export const OUTCOME_OF: Record<Action, Outcome> = { ASSIGN: 'ASSIGNED', UPDATE: 'UPDATED', DELETE: 'DELETED', UNCHANGED: 'UNCHANGED', SKIP: 'SKIPPED', FAILED: 'FAILED' };
+
+/** How many entries of a type (or of all types) had each outcome, keyed by the outcome in lower case. */
+export type TypeCounts = Record<Lowercase<Outcome>, number>;
+
+/** OU id → name for the OUs above the run's accounts: list-accounts reads them once per run, into the run table. */
+export interface OuNames {
+  readonly names: Readonly<Record<string, string>>;
+  /** OUs whose name could not be read, and why: the report shows their ids alone. */
+  readonly unread?: { readonly ouIds: readonly string[]; readonly error: string };
+}
+
 /** An account the guardrail binds whose locked contacts still differed: an edit it should have stopped. */
 export interface GuardedDrift {
   readonly accountId: string;
   readonly accountName: string;
+  readonly ouPath: readonly string[];
   readonly types: readonly ContactType[];
 }
 
@@ -217,22 +233,35 @@ export interface GuardrailCoverage {
   readonly omitted: number;
 }
 
-export interface TypeCounts {
-  assigned: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-}
-
 export type ReportFilesOutcome =
   /** `latest` is set when the run replaced latest/ (whole-organization runs only). */
   | { readonly status: 'STORED'; readonly location: string; readonly latest?: string; readonly consoleUrl: string }
   | { readonly status: 'SKIPPED' }
   | { readonly status: 'FAILED'; readonly error: string };
 
-/** The aggregated report: the report task's output, and `npm start -- --report-json`'s file. */
+/** A contact the run changed, or would change in a dry run (`applied` false). */
+export interface ReportChange {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly type: ContactType;
+  readonly outcome: ChangeOutcome;
+  readonly fields?: readonly string[];
+  readonly applied: boolean;
+}
+
+/** A failed account (no `type`: the account as a whole) or a failed type of an account. */
+export interface ReportFailure {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly type?: ContactType;
+  readonly reason: string;
+}
+
+/**
+ * The report's digest: the Report task's output, the run table's REPORT item and `npm start -- --report-json`'s file.
+ * It is the report model (tasks/shared/report/model.ts) with its lists capped, so it stays under the state payload
+ * limit; the text summary renders from it, so the CLI can print it from the execution output.
+ */
 export interface Report {
   readonly runId: string;
   readonly trigger: Trigger;
@@ -244,12 +273,13 @@ export interface Report {
   readonly accountsProcessed: number;
   readonly accountsFailed: number;
   readonly excluded: number;
+  /** Per managed type, over every account in scope; a type without accounts has no key. */
   readonly counts: Partial<Record<ContactType, TypeCounts>>;
-  readonly changes: readonly { accountId: string; accountName: string; type: ContactType; action: WriteAction; fields?: readonly string[]; applied: boolean }[];
-  readonly failures: readonly { accountId: string; accountName: string; type?: ContactType; reason: string }[];
+  readonly changes: readonly ReportChange[];
+  readonly failures: readonly ReportFailure[];
   /** Accounts found but not reconciled, each with its reason (a SUSPENDED or PENDING_CLOSURE account, ...). */
   readonly skippedAccounts: readonly SkippedAccount[];
-  /** Entries left out of the lists to keep the report under the state payload limit; changes and failures are all in the run table. */
+  /** Entries beyond 100 per list, left out to stay under the state payload limit; all are in the run table. */
   readonly omitted: { readonly changes: number; readonly failures: number; readonly skippedAccounts: number };
   /** With a guardrail configured: how many accounts it binds, and which of them drifted anyway. */
   readonly guardrail?: GuardrailCoverage;
@@ -258,6 +288,11 @@ export interface Report {
    * why; absent when nothing was lost. The report is then built from what could be read.
    */
   readonly bookkeepingErrors?: readonly string[];
+  /** Where each account in `failures` sits (OU ids, root first), and the names of those OUs; absent when none. */
+  readonly ouPaths?: Readonly<Record<string, readonly string[]>>;
+  readonly ouNames?: Readonly<Record<string, string>>;
+  /** Why some OU names are missing (the views show those OUs by id); absent when every name was read. */
+  readonly ouNamesNote?: string;
   /** Where the run's report files are (report.json, report.csv, report.html), or why they are not there. */
   readonly files?: ReportFilesOutcome;
   readonly delivery: { readonly sns: 'SENT' | 'SKIPPED' | 'FAILED'; readonly slack: 'SENT' | 'SKIPPED' | 'FAILED'; readonly errors?: readonly string[] };

@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountResult } from '#shared/rules/model';
-import { renderCsv, csvField } from '#shared/report/csv';
+import { OUTCOMES } from '#shared/rules/model';
+import { CSV_HEADER, renderCsv, csvField } from '#shared/report/csv';
 import { renderHtml } from '#shared/report/html';
 import { renderJson } from '#shared/report/json';
-import { buildComplianceReport, type ComplianceInput, CSV_HEADER, OUTCOMES, renderReportFiles } from '#shared/report/files';
+import { renderReportFiles } from '#shared/report/files';
 import { CONTACTS } from '../../support.ts';
+import { modelOf as build, OU, plan, REPORTED_AT, result } from './fixtures.ts';
 
-const OU = 'ou-ab12-cd34ef56';
-const RUN: ComplianceInput['run'] = {
-  runId: 'nightly-1',
-  trigger: 'schedule',
-  reportedAt: '2026-11-24T03:00:00.000Z',
-  mode: 'enforce',
-  dryRun: false,
-  configHash: 'a'.repeat(64),
-  excluded: 2,
-};
-const result = (accountId: string, accountName: string, types: AccountResult['types'], extra: Partial<AccountResult> = {}): AccountResult => ({
-  accountId,
-  accountName,
-  status: Object.values(types).some((t) => t.action === 'FAILED') || extra.error ? 'FAILED' : 'OK',
-  dryRun: false,
-  types,
-  ouPath: [OU],
-  sources: { SECURITY: { layer: 'default' }, BILLING: { layer: 'account' }, OPERATIONS: { layer: 'ou', id: OU } },
-  ...extra,
-});
-const build = (results: AccountResult[], types: ComplianceInput['types'] = ['SECURITY']) => buildComplianceReport({ run: RUN, types, results });
-
-describe('the compliance report model', () => {
+describe('the report model', () => {
   it.each([
-    ['an unchanged contact', { action: 'UNCHANGED', applied: false }, { outcome: 'COMPLIANT', fields: [] }],
-    ['an applied assignment', { action: 'ASSIGN', applied: true }, { outcome: 'ASSIGNED', fields: [] }],
-    ['an applied update, with its fields', { action: 'UPDATE', fields: ['email'], applied: true }, { outcome: 'UPDATED', fields: ['email'] }],
-    ['a missing contact in a dry run', { action: 'ASSIGN', applied: false }, { outcome: 'DRIFT', reason: 'no contact set; a write would assign it' }],
-    ['a different contact in a dry run', { action: 'UPDATE', fields: ['phone'], applied: false }, { outcome: 'DRIFT', fields: ['phone'] }],
+    ['an unchanged contact', { action: 'UNCHANGED', applied: false }, { outcome: 'UNCHANGED', fields: [] }],
+    ['an applied assignment', { action: 'ASSIGN', applied: true }, { outcome: 'ASSIGNED', applied: true, fields: [] }],
+    ['an applied update, with its fields', { action: 'UPDATE', fields: ['email'], applied: true }, { outcome: 'UPDATED', applied: true, fields: ['email'] }],
+    ['a missing contact in a dry run', { action: 'ASSIGN', applied: false }, { outcome: 'ASSIGNED', applied: false, reason: 'no contact set; a write would assign it' }],
+    ['a different contact in a dry run', { action: 'UPDATE', fields: ['phone'], applied: false }, { outcome: 'UPDATED', applied: false, fields: ['phone'] }],
     ['a fill-missing skip, with its reason', { action: 'SKIP', fields: ['name'], reason: 'policy fill-missing', applied: false }, { outcome: 'SKIPPED', reason: 'policy fill-missing', fields: ['name'] }],
     ['a failure, with its error', { action: 'FAILED', reason: 'AccessDeniedError: no', applied: false }, { outcome: 'FAILED', reason: 'AccessDeniedError: no' }],
   ] as const)('reports %s', (_case, typeOutcome, expected) => {
@@ -48,7 +27,7 @@ describe('the compliance report model', () => {
       ['SECURITY', 'BILLING'],
     );
     expect(report.entries.map((e) => [e.accountId, e.type, e.outcome, e.reason, e.source.layer])).toEqual([
-      ['100000000001', 'SECURITY', 'COMPLIANT', undefined, 'default'],
+      ['100000000001', 'SECURITY', 'UNCHANGED', undefined, 'default'],
       ['100000000001', 'BILLING', 'SKIPPED', 'policy ignore: never read', 'account'],
       ['100000000002', 'SECURITY', 'FAILED', 'NoResult: chunk died', 'default'],
       ['100000000002', 'BILLING', 'FAILED', 'NoResult: chunk died', 'account'],
@@ -67,9 +46,9 @@ describe('the compliance report model', () => {
     );
     expect(report.entries.map((e) => `${e.accountName}/${e.type}`)).toEqual(['beta/SECURITY', 'beta/OPERATIONS', 'alpha/SECURITY', 'alpha/OPERATIONS', 'zeta/SECURITY', 'zeta/OPERATIONS']);
     expect(report.run).toMatchObject({ types: ['SECURITY', 'OPERATIONS'], accounts: 3, accountsFailed: 1, accountsChanged: 1, accountsDrifted: 0, accountsCompliant: 1, excluded: 2 });
-    expect(report.run.counts.SECURITY).toMatchObject({ COMPLIANT: 2, ASSIGNED: 1, FAILED: 0 });
-    expect(report.run.counts.OPERATIONS).toMatchObject({ COMPLIANT: 2, FAILED: 1 });
-    expect(report.run.totals).toEqual({ COMPLIANT: 4, ASSIGNED: 1, UPDATED: 0, DELETED: 0, DRIFT: 0, SKIPPED: 0, FAILED: 1 });
+    expect(report.run.counts.SECURITY).toMatchObject({ unchanged: 2, assigned: 1, failed: 0 });
+    expect(report.run.counts.OPERATIONS).toMatchObject({ unchanged: 2, failed: 1 });
+    expect(report.run.totals).toEqual({ unchanged: 4, assigned: 1, updated: 0, deleted: 0, skipped: 0, failed: 1 });
   });
 
   it('never carries a contact value, in any file', () => {
@@ -77,7 +56,7 @@ describe('the compliance report model', () => {
     const values = Object.values(CONTACTS).flatMap((contact) => Object.values(contact));
     for (const file of files) for (const value of values) expect(file.body, file.name).not.toContain(value);
     const entryKeys = new Set(Object.keys(JSON.parse(files[0]!.body).entries[0]));
-    expect([...entryKeys].sort()).toEqual(['accountId', 'accountName', 'fields', 'ouPath', 'outcome', 'source', 'type']);
+    expect([...entryKeys].sort()).toEqual(['accountId', 'accountName', 'applied', 'fields', 'ouPath', 'outcome', 'source', 'type']);
   });
 });
 
@@ -133,20 +112,22 @@ describe('report.csv', () => {
     const [header, ...rows] = parseCsv(csv.slice(1));
     expect(header).toEqual([...CSV_HEADER]);
     expect(rows).toEqual([
-      ['nightly-1', RUN.reportedAt, '100000000001', `'=cmd|"/c calc"!A1`, `Root / ${OU}`, 'SECURITY', 'default', 'FAILED', '', 'ValidationException: bad, "quoted"\nline', ''],
-      ['nightly-1', RUN.reportedAt, '100000000002', 'Zürich-prod', `Root / ${OU}`, 'SECURITY', 'default', 'UPDATED', 'email;phone', '', ''],
+      ['nightly-1', REPORTED_AT, '100000000001', `'=cmd|"/c calc"!A1`, `Root / ${OU}`, 'SECURITY', 'default', 'FAILED', '', 'ValidationException: bad, "quoted"\nline', ''],
+      ['nightly-1', REPORTED_AT, '100000000002', 'Zürich-prod', `Root / ${OU}`, 'SECURITY', 'default', 'UPDATED', 'email;phone', '', ''],
     ]);
   });
 });
 
 describe('report.json', () => {
-  it('is the model itself, one entry per line', () => {
+  it("is the model's run and entries, one entry per line", () => {
     const report = build([result('100000000001', 'alpha', { SECURITY: { action: 'UNCHANGED', applied: false } }), result('100000000002', 'beta', { SECURITY: { action: 'ASSIGN', applied: true } })]);
     const json = renderJson(report);
 
-    expect(JSON.parse(json)).toEqual(report);
+    const { schemaVersion, run, entries } = report;
+    expect(JSON.parse(json)).toEqual({ schemaVersion, run, entries });
     expect(json.split('\n').filter((line) => line.includes('"accountId"'))).toHaveLength(2);
-    expect(JSON.parse(renderJson(build([])))).toEqual(build([]));
+    const empty = build([]);
+    expect(JSON.parse(renderJson(empty))).toEqual({ schemaVersion: empty.schemaVersion, run: empty.run, entries: empty.entries });
   });
 });
 
@@ -177,7 +158,7 @@ describe('report.html', () => {
 
 describe('the files of a refused input', () => {
   const refusal = { message: 'source: must be one of aws.scheduler; "<img src=x onerror=alert(1)>": is not a known key', source: '</script><script>alert(1)</script>', eventId: 'e-1' };
-  const files = Object.fromEntries(renderReportFiles(buildComplianceReport({ run: { ...RUN, trigger: 'manual', refusal }, types: ['SECURITY'], results: [] })).map((file) => [file.name, file.body]));
+  const files = Object.fromEntries(renderReportFiles(build([], ['SECURITY'], { plan: { ...plan, trigger: 'manual' }, refusal })).map((file) => [file.name, file.body]));
 
   it('carry the refusal in report.json\'s run, with no entry', () => {
     const json = JSON.parse(files['report.json'] ?? '') as { run: Record<string, unknown>; entries: unknown[] };

@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '#shared/rules/model';
-import type { ComplianceReport } from '#shared/report/files';
+import type { ReportModel } from '#shared/report/model';
 import { launchChromium } from '../../../../local-run/chromium.ts';
 import { LOCAL_REPORT_BUCKET } from '../../../../local-run/enforcer.ts';
 import { saveReportFiles } from '../../../../local-run/report-files.ts';
@@ -21,7 +21,7 @@ const OUTPUT_DIR = join(import.meta.dirname, '../../../../../test-results/report
 const DENIED_ACCOUNT = '500016001616';
 
 let report: Report;
-let files: ComplianceReport;
+let files: Pick<ReportModel, 'schemaVersion' | 'run' | 'entries'>;
 let browser: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
@@ -38,7 +38,7 @@ beforeAll(async () => {
     report = await reconcile(enforcer);
     rmSync(OUTPUT_DIR, { recursive: true, force: true });
     await saveReportFiles(enforcer, report, OUTPUT_DIR, process.cwd());
-    files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as ComplianceReport;
+    files = JSON.parse(readFileSync(join(OUTPUT_DIR, 'report.json'), 'utf8')) as typeof files;
     const s3 = new S3Client({ endpoint: enforcer.simulator!.url, region: 'us-east-1', credentials: credentialsFor(enforcer.enforcerAccountId) });
     const day = files.run.reportedAt.slice(0, 10).replace(/-/g, '/');
     for (const key of FILE_NAMES.flatMap((name) => [`reports/${day}/${report.runId}/${name}`, `latest/${name}`])) {
@@ -80,12 +80,12 @@ describe('report.html in Chromium', () => {
     );
     const tiles = await page.locator('[data-total]').evaluateAll((all) => Object.fromEntries(all.map((tile) => [tile.getAttribute('data-total'), Number(tile.querySelector('strong')?.textContent)])));
 
-    expect(shown).toEqual(Object.fromEntries(files.run.types.flatMap((type) => Object.entries(files.run.counts[type]!).map(([outcome, count]) => [`${type} ${outcome}`, count]))));
+    expect(shown).toEqual(Object.fromEntries(files.run.types.flatMap((type) => Object.entries(files.run.counts[type]!).map(([outcome, count]) => [`${type} ${outcome.toUpperCase()}`, count]))));
     // The same run as the execution's own report tells it.
     for (const [type, counts] of Object.entries(report.counts)) {
       expect([shown[`${type} ASSIGNED`], shown[`${type} UPDATED`], shown[`${type} FAILED`]], type).toEqual([counts.assigned, counts.updated, counts.failed]);
     }
-    expect(tiles).toMatchObject({ accounts: report.accountsProcessed, accountsFailed: report.accountsFailed, excluded: report.excluded, failures: files.run.totals.FAILED });
+    expect(tiles).toMatchObject({ accounts: report.accountsProcessed, accountsFailed: report.accountsFailed, excluded: report.excluded, failures: files.run.totals.failed });
     expect(await page.locator('.meta').innerText()).toContain(`trigger ${report.trigger}`);
   });
 
@@ -108,6 +108,15 @@ describe('report.html in Chromium', () => {
     expect(failed.reason).toMatch(/AccessDenied.*explicit deny in a service control policy/);
     expect(await cell.innerText()).toContain('FAILED');
     expect(await cell.innerText()).toContain(failed.reason);
+  });
+
+  it('names each OU: every group heads with its path from the root, each OU by name beside its id', async () => {
+    const headings = await page.locator('#matrix h3').allInnerTexts();
+    const named = Object.entries(files.run.ouNames);
+
+    expect(named.length).toBeGreaterThan(0);
+    for (const [ouId, name] of named) expect(headings.some((heading) => heading.includes(`${name} (${ouId})`)), ouId).toBe(true);
+    for (const heading of headings) expect(heading).toMatch(/^Root( \/ [^/()]+ \(ou-[a-z0-9]+-[a-z0-9]+\))* \(\d+ accounts?\)$/);
   });
 
   it('hides every other account when filtered by an outcome, and saves a screenshot', async () => {
