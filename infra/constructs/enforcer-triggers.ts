@@ -7,12 +7,12 @@ import { type AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-r
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import { HOME_REGION } from '../names.ts';
-import { enabledChangeEvents } from './change-events.ts';
 import { TARGET_RETRY } from './dead-letter-queue.ts';
 import { eventRules } from './event-rules.ts';
 import { sdkCall } from './sdk-call.ts';
+import { enabledChangeEvents } from './trigger-rules.ts';
 
 export interface EnforcerTriggersProps {
   readonly config: EnforcerConfig;
