@@ -75,7 +75,7 @@ export const contactChanged: RuledTrigger<ContactChangedRun> = {
   switch: { key: 'contactChanged' },
   rule: {
     id: 'ContactChanged',
-    description: 'Account PutAlternateContact or DeleteAlternateContact by anyone but the enforcer: reconcile that account.',
+    description: `Account ${EVENT_NAMES.join(' or ')} by anyone but the enforcer: reconcile that account.`,
     pattern: changedByOthers,
     role: 'ChangeRulesRole',
   },
