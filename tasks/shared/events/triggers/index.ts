@@ -37,7 +37,7 @@ export const EVENT_TRIGGERS: readonly TriggerDefinition<RunInput>[] = TRIGGERS.f
 export const CONSOLE_TRIGGER = consoleInput;
 
 /**
- * The definition of a run's trigger. Each trigger name belongs to one definition (test/tasks/shared/events/triggers),
+ * The definition of a run's trigger. Each trigger name belongs to one definition (test/infra/event-patterns.test.ts),
  * so the definition found takes this run.
  */
 export function definitionOf<R extends RunInput>(run: R): TriggerDefinition<R> {
