@@ -1,18 +1,20 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { EnforcerConfig } from '#shared/rules/config';
-import { enabledAccountCreationEvents } from '../infra/constructs/account-creation-events.ts';
-import { enabledChangeEvents } from '../infra/constructs/change-events.ts';
+import { TRIGGERS } from '#shared/events/triggers/index';
+import { type CloudTrailNeed, isSwitchedOn, type TriggerDefinition } from '#shared/events/triggers/trigger';
 import { HOME_REGION } from '../infra/names.ts';
-import type { CheckContext } from './checks.ts';
+import type { CheckContext } from './check-context.ts';
 import { once } from './facts.ts';
 import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
 import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail-selectors.ts';
 
 /**
- * cloudtrail-delivery: MoveAccount, the hand contact edits and the tag changes are "AWS API Call via CloudTrail"
- * events, which EventBridge receives only from a trail that is logging and records management write events in
- * us-east-1, where Organizations and the Account API record their calls. Each event lands in the account where the call
- * was made, so a trail must cover that account: its own trail, or the organization trail (which logs every account).
+ * cloudtrail-delivery: the triggers that react to an API call (a move, a hand contact edit, a tag change) receive
+ * "AWS API Call via CloudTrail" events, which EventBridge receives only from a trail that is logging and records
+ * management write events in us-east-1, where Organizations and the Account API record their calls. Each trigger
+ * states which calls it needs and where they are recorded (its cloudTrail need, tasks/shared/events/triggers/). Each
+ * event lands in the account where the call was made, so a trail must cover that account: its own trail, or the
+ * organization trail (which logs every account).
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
  * Global service events (IncludeGlobalServiceEvents) do not matter here: CloudTrail counts only CloudFront, IAM,
@@ -21,8 +23,6 @@ import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail
  */
 
 const ID = 'cloudtrail-delivery';
-const API_CALL = 'AWS API Call via CloudTrail';
-const CONTACT_EVENT_SOURCE = 'account.amazonaws.com';
 const READS = 'cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus and cloudtrail:GetEventSelectors';
 const ORGANIZATION_TRAIL_FIX =
   `aws cloudtrail create-trail --name organization-trail --s3-bucket-name <a bucket whose policy lets cloudtrail.amazonaws.com write> --is-multi-region-trail --is-organization-trail --region ${HOME_REGION}`
@@ -98,27 +98,29 @@ export async function cloudTrailCheck(context: CheckContext): Promise<CheckResul
   }
 }
 
-/** The API calls the deployed rules match, for the triggers the configuration switches on (the rules' own patterns). */
-function apiCallTriggers(config: EnforcerConfig): { trigger: string; eventNames: string; events: ManagementWrite[] }[] {
-  return [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, [])]
-    .filter(({ pattern }) => pattern.detailType?.includes(API_CALL))
-    .map(({ trigger, pattern }) => {
-      // aws.organizations -> organizations.amazonaws.com: the rule's source and the record's eventSource name one service.
-      const eventSource = `${(pattern.source?.[0] ?? '').replace(/^aws\./, '')}.amazonaws.com`;
-      const names: string[] = pattern.detail?.['eventName'] ?? [];
-      return { trigger, eventNames: names.join('/'), events: names.map((eventName) => ({ eventSource, eventName })) };
-    });
+/** The calls a trail must record for the triggers the configuration switches on, as each trigger states its need. */
+function apiCallTriggers(config: EnforcerConfig): { trigger: string; eventNames: string; events: ManagementWrite[]; recordedIn: CloudTrailNeed['recordedIn'] }[] {
+  return (TRIGGERS as readonly TriggerDefinition[]).flatMap((trigger) => {
+    const need = trigger.cloudTrail;
+    if (!need || !isSwitchedOn(trigger, config)) return [];
+    return [{
+      trigger: trigger.switch?.key ?? trigger.trigger,
+      eventNames: need.eventNames.join('/'),
+      events: need.eventNames.map((eventName) => ({ eventSource: need.eventSource, eventName })),
+      recordedIn: need.recordedIn,
+    }];
+  });
 }
 
 /**
- * Where each call is recorded: an Organizations call in the management account; a contact edit in the account that
- * made it, which is the management account, the delegated administrator, or a member account (forwarded by the StackSet).
+ * Where each call is recorded: in the management account, or in the account that made it, which is the management
+ * account, the delegated administrator, or a member account (forwarded by the StackSet).
  */
 function needsOf(calls: ReturnType<typeof apiCallTriggers>, management: string, enforcer: string | undefined): Need[] {
   const inManagement: Place = { kind: 'account', accountId: management, label: `the management account ${management}` };
-  return calls.flatMap(({ trigger, eventNames, events }) => {
+  return calls.flatMap(({ trigger, eventNames, events, recordedIn }) => {
     const recordedInManagement = { what: `${eventNames} (triggers.${trigger})`, events, place: inManagement };
-    if (events[0]?.eventSource !== CONTACT_EVENT_SOURCE) return [recordedInManagement];
+    if (recordedIn === 'management-account') return [recordedInManagement];
     return [
       { ...recordedInManagement, what: `${eventNames} from the management account (triggers.${trigger})` },
       ...(enforcer ? [{ what: `${eventNames} from the delegated administrator`, events, place: { kind: 'account' as const, accountId: enforcer, label: `the enforcer account ${enforcer}` } }] : []),

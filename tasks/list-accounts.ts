@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/rules/config';
 import { ENV, requiredEnv } from '#shared/aws/env';
-import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/account-joined';
+import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/triggers/account-joined';
 import { isGuarded } from '#shared/rules/guardrail';
 import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/rules/model';
 import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount, OuNameBook } from '#shared/aws/organization';

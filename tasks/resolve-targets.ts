@@ -8,87 +8,36 @@ import { parentIdOf } from '#shared/aws/organization';
 import { logger } from '#shared/aws/powertools';
 import { claimRun } from '#shared/aws/run-claim';
 import { parseRunInput, refusalOf, type RunInput } from '#shared/events/run-input';
+import { definitionOf } from '#shared/events/triggers/index';
 
 const config = loadConfig(requiredEnv(ENV.CONFIG_FILE));
 
 /**
- * The claim key decides which deliveries are one run:
- * - a new account, `account:<id>@<parent>`: Control Tower's CreateManagedAccount and the Organizations
- *   CreateAccountResult before it name the same account, so the second finds the claim taken and is skipped.
- *   The account's parent is part of the key because Control Tower creates the account in the root and moves it to
- *   its OU before CreateManagedAccount: once moved, OU overrides may want other contacts, and the second event runs.
- *   AccountJoinedOrganization and MoveAccount share it: a CREATED account's joined event is a duplicate of its
- *   CreateAccountResult, and a move claims the account at its new parent, read from Organizations rather than the
- *   event's word (two moves that end in the same place are one run; a move and the creation events before it,
- *   at another parent, never block each other);
- * - a contact edit, `contact:<id>@<start of its 2-minute bucket>`: edits to one account within one bucket are one run,
- *   so a burst shorter than 2 minutes (three types changed in the console) touches at most two buckets, two runs.
- *   CloudTrail delivers a call minutes after it is made, longer than a bucket, so a bucket's run reads the account
- *   after the bucket's edits; any later edit is another bucket's run, and the nightly run is the safety net;
- * - the schedule, `schedule:<schedule ARN>@<scheduled time>`: one firing, whichever delivery or retry carries it
- *   (Scheduler's execution id changes with every attempt);
- * - a deploy, `deploy:<configuration hash>`: one run per configuration, however often CloudFormation asks;
- * - the console or CLI, `execution:<name>`: an operator's run is never mistaken for a duplicate;
- * - an AccountJoinedOrganization event without its account id, `joined:<joinedTime, UTC>`: its run searches the
- *   accounts that joined around that moment, so the moment is the run. A redelivery finds the claim taken, and so
- *   does the event of a second account that joined in the same second, which that window covered too. It names no
- *   account, so it cannot share the account key: the accounts it finds may already have been reconciled by their
- *   CreateAccountResult run, and this run then reads them and writes nothing.
+ * The claim key decides which deliveries are one run; each trigger's module says how its runs are claimed
+ * (tasks/shared/events/triggers/).
  */
-async function claimKeyOf(run: RunInput, executionName: string): Promise<string> {
-  switch (run.trigger) {
-    case 'control-tower':
-    case 'organizations':
-    case 'account-joined':
-    case 'account-moved':
-      if ('joinedSearch' in run) return `joined:${new Date(run.joinedSearch.joinedTime).toISOString()}`;
-      return run.accountId ? `account:${run.accountId}@${await parentIdOf(run.accountId)}` : 'account:unknown';
-    case 'contact-changed':
-      return `contact:${run.accountId}@${new Date(Math.floor(Date.parse(run.eventTime) / CONTACT_BUCKET_MS) * CONTACT_BUCKET_MS).toISOString()}`;
-    case 'schedule':
-      return `schedule:${run.firing}`;
-    case 'deploy':
-      return `deploy:${run.configHash}`;
-    case 'manual':
-      return `execution:${executionName}`;
-    // One tag change: EventBridge keeps an event's CloudTrail eventID on every delivery of it.
-    case 'tag-change':
-      return `tags:${run.eventId}`;
-  }
-}
-
-const CONTACT_BUCKET_MS = 2 * 60_000;
+const claimKeyOf = (run: RunInput, executionName: string): Promise<string> =>
+  Promise.resolve(definitionOf(run).claimKey(run, { executionName, parentIdOf }));
 
 /** An account event targets only its account; absent means the whole organization, unless the plan has a joinedSearch. */
 function targetedAccounts(run: RunInput): readonly string[] | undefined {
-  if (run.trigger === 'manual') return run.accountIds;
-  if (run.trigger === 'schedule' || run.trigger === 'deploy') return undefined;
-  return run.accountId ? [run.accountId] : undefined;
+  if ('accountIds' in run) return run.accountIds;
+  return 'accountId' in run && run.accountId ? [run.accountId] : undefined;
 }
-
-// The config switch of each event trigger; a rule switched off is not deployed, and an event that arrives anyway runs nothing.
-const SWITCHES: Partial<Record<RunInput['trigger'], keyof typeof config.triggers>> = {
-  'control-tower': 'controlTower',
-  organizations: 'organizations',
-  'account-joined': 'accountJoined',
-  'account-moved': 'accountMoved',
-  'contact-changed': 'contactChanged',
-  deploy: 'deploy',
-  // Tag changes arrive through the Organizations rule (infra: deployed only when the configuration uses tags).
-  'tag-change': 'organizations',
-};
 
 // The roles the put task writes as (the management role too, in the delegated topology): their events are its own.
 const writers = new Set((process.env[ENV.WRITER_ARNS] ?? '').split(',').filter(Boolean));
 
 /** Why an input starts no run, or undefined when it does. */
 function skipReason(run: RunInput): string | undefined {
-  const key = SWITCHES[run.trigger];
+  const definition = definitionOf(run);
+  // A rule switched off is not deployed, and an event that arrives anyway runs nothing.
+  const key = definition.switch?.key;
   if (key && config.triggers[key] === false) return `the ${run.trigger} trigger is switched off in the configuration (triggers.${key})`;
-  if ('state' in run && run.state !== 'SUCCEEDED') return `account creation ended ${run.state}`;
+  const reason = definition.skipReason?.(run);
+  if (reason) return reason;
   if ('callFailed' in run && run.callFailed) return `the call failed with ${run.callFailed}, so nothing changed`;
   if ('actor' in run && run.actor && writers.has(run.actor)) return `the enforcer's own write (${run.actor})`;
-  if (run.trigger === 'tag-change' && !run.accountId) return `tags changed on ${run.resourceId}, not an account: no account's contacts depend on them`;
   return undefined;
 }
 
@@ -98,8 +47,8 @@ function skipReason(run: RunInput): string | undefined {
  */
 function isDryRun(run: RunInput): boolean {
   if (config.mode === 'audit') return true;
-  if (run.trigger === 'manual') return run.dryRun;
-  return run.trigger === 'deploy' && run.firstDeploy && config.triggers.firstDeploy !== 'enforce';
+  if ('dryRun' in run) return run.dryRun;
+  return 'firstDeploy' in run && run.firstDeploy && config.triggers.firstDeploy !== 'enforce';
 }
 
 function planOf(run: RunInput, executionName: string, claimKey: string): RunPlan {

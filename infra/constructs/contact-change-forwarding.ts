@@ -3,8 +3,9 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { contactChanged } from '#shared/events/triggers/contact-changed';
+import { patternOf } from '#shared/events/triggers/trigger';
 import { HOME_REGION } from '../names.ts';
-import { contactChangedEvent } from './change-events.ts';
 import { DEAD_LETTER_RETENTION } from './dead-letter-queue.ts';
 import { sdkCall } from './sdk-call.ts';
 
@@ -85,8 +86,6 @@ export class ContactChangeForwarding extends Construct {
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[]) {
-  // CloudFormation spells the pattern's keys as EventBridge does; CDK's EventPattern uses detailType.
-  const { source, detailType, detail } = contactChangedEvent(writerRoleArns).pattern;
   const ruleArn = { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${MEMBER_RULE_NAME}` };
   // Only this account's rule, by its ARN, may use the role or write to the queue: no other rule or account can.
   // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html
@@ -148,7 +147,7 @@ function memberTemplate(enforcerBusArn: string, writerRoleArns: readonly string[
           Name: MEMBER_RULE_NAME,
           Description: 'Alternate contact put or deleted in this account, by anyone but the enforcer',
           State: 'ENABLED',
-          EventPattern: { source, 'detail-type': detailType, detail },
+          EventPattern: patternOf(contactChanged.rule, writerRoleArns),
           Targets: [{ Id: 'EnforcerBus', Arn: enforcerBusArn, RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] }, DeadLetterConfig: { Arn: queueArn } }],
         },
       },

@@ -10,15 +10,13 @@ import { type AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-r
 import { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import { HOME_REGION } from '../names.ts';
-import { enabledAccountCreationEvents } from './account-creation-events.ts';
-import { enabledChangeEvents } from './change-events.ts';
 import { ClaimRelease } from './claim-release.ts';
 import { DeadLetterQueue, TARGET_RETRY } from './dead-letter-queue.ts';
-import { eventRules } from './event-rules.ts';
 import { keepLogicalIdsFrom } from './logical-ids.ts';
 import { sdkCall } from './sdk-call.ts';
+import { triggerRules } from './trigger-rules.ts';
 
 export interface EnforcerTriggersProps {
   readonly config: EnforcerConfig;
@@ -65,14 +63,15 @@ export class EnforcerTriggers extends Construct {
     const deadLetterQueue = this.deadLetterQueue.queue;
     const startRun = (role: IRole) => new SfnStateMachine(stateMachine, { role, deadLetterQueue, ...TARGET_RETRY });
 
-    this.accountCreationRules = eventRules(this, 'AccountCreationRulesRole', { events: enabledAccountCreationEvents(config), eventBus, target: startRun });
+    const rules = triggerRules(this, { config, writerRoleArns: props.writerRoleArns, eventBus, target: startRun });
+    this.accountCreationRules = rules.AccountCreationRulesRole;
+    this.changeRules = rules.ChangeRulesRole;
     this.schedule = this.createSchedule(config, stateMachine);
     this.claimRelease = new ClaimRelease(this, 'ClaimRelease', { stateMachine, releaseClaim: props.releaseClaim, deadLetterQueue });
     // These were the enforcer's own children before its triggers were gathered here: they keep those logical ids.
     const formerlyTheEnforcers = [this.deadLetterQueue, this.node.tryFindChild('AccountCreationRulesRole'), ...this.accountCreationRules, this.schedule, this.claimRelease];
     for (const moved of formerlyTheEnforcers) if (moved) keepLogicalIdsFrom(moved, scope);
 
-    this.changeRules = eventRules(this, 'ChangeRulesRole', { events: enabledChangeEvents(config, props.writerRoleArns), eventBus, target: startRun });
     if (config.triggers.deploy) this.deployRun = this.createDeployRun(config, stateMachine);
   }
 

@@ -2,9 +2,10 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import { CONTROL_TOWER_EVENT } from '../constructs/account-creation-events.ts';
+import { controlTowerAccountCreated } from '#shared/events/triggers/control-tower-account-created';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { eventRules } from '../constructs/event-rules.ts';
+import { triggerEvent } from '../constructs/trigger-rules.ts';
 import { eventBusArn } from '../names.ts';
 
 export interface ControlTowerForwarderStackProps extends StackProps {
@@ -15,7 +16,7 @@ export interface ControlTowerForwarderStackProps extends StackProps {
 }
 
 /**
- * Control Tower emits CreateManagedAccount in its home Region only; this stack, in that Region of the management
+ * Control Tower emits its account-created event in its home Region only; this stack, in that Region of the management
  * account, forwards the event to us-east-1 where the enforcer listens.
  * https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html
  */
@@ -26,12 +27,12 @@ export class ControlTowerForwarderStack extends Stack {
   constructor(scope: Construct, id: string, props: ControlTowerForwarderStackProps) {
     super(scope, id, props);
     this.deadLetterQueue = new DeadLetterQueue(this, 'ForwardingDeadLetterQueue', {
-      purpose: 'A Control Tower CreateManagedAccount event forwarded to us-east-1',
+      purpose: `A Control Tower ${controlTowerAccountCreated.eventNames?.join(' or ')} event forwarded to us-east-1`,
     });
     const target = EventBus.fromEventBusArn(this, 'TargetBus', eventBusArn(this.partition, props.targetAccountId, props.targetEventBusName));
     // Event bus targets take no retry policy: EventBridge retries them for 24 hours, then uses the DLQ.
     [this.rule] = eventRules(this, 'ForwardingRuleRole', {
-      events: [CONTROL_TOWER_EVENT],
+      events: [triggerEvent(controlTowerAccountCreated, [])],
       prefix: 'Forward',
       target: (role) => new EventBusTarget(target, { role, deadLetterQueue: this.deadLetterQueue.queue }),
     }) as [Rule];

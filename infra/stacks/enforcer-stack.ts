@@ -3,13 +3,12 @@ import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnEventBusPolicy, EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
-import { ACCOUNT_CREATION_SOURCES } from '../constructs/account-creation-events.ts';
-import { CHANGE_EVENT_SOURCES } from '../constructs/change-events.ts';
 import { AlternateContactsEnforcer } from '../constructs/alternate-contacts-enforcer.ts';
 import { ContactChangeForwarding, organizationForwardingStatement } from '../constructs/contact-change-forwarding.ts';
 import { keptLogicalId } from '../constructs/logical-ids.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
 import { ContactGuardrail } from '../constructs/contact-guardrail.ts';
+import { TRIGGER_EVENT_SOURCES } from '../constructs/trigger-rules.ts';
 import { enforcerWriterRoleArns, eventBusArn, NAMES, roleArn } from '../names.ts';
 import type { Deployment } from '../deployment.ts';
 
@@ -77,7 +76,7 @@ export class EnforcerStack extends Stack {
         principals: [new AccountPrincipal(managementAccountId)],
         actions: ['events:PutEvents'],
         resources: [bus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': [...new Set([...ACCOUNT_CREATION_SOURCES, ...CHANGE_EVENT_SOURCES])] } },
+        conditions: { StringEquals: { 'events:source': [...TRIGGER_EVENT_SOURCES] } },
       }),
     );
     return bus;

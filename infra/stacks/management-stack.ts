@@ -4,13 +4,12 @@ import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
-import { enabledAccountCreationEvents } from '../constructs/account-creation-events.ts';
 import { alternateContactStatement, managedContactTypes, ownAccountArn, writeStatements } from '../constructs/alternate-contact-access.ts';
-import { enabledChangeEvents } from '../constructs/change-events.ts';
 import { ContactChangeForwarding } from '../constructs/contact-change-forwarding.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { eventRules } from '../constructs/event-rules.ts';
 import { OrganizationSetup } from '../constructs/organization-setup.ts';
+import { enabledTriggerEvents } from '../constructs/trigger-rules.ts';
 import type { DelegatedDeployment } from '../deployment.ts';
 import { ContactGuardrail } from '../constructs/contact-guardrail.ts';
 import { enforcerWriterRoleArns, eventBusArn, NAMES, roleArn } from '../names.ts';
@@ -45,7 +44,7 @@ export class ManagementStack extends Stack {
     // The management role writes this account's own contacts, the put task's role the members' (in its own account).
     const writers = enforcerWriterRoleArns(this.partition, deployment);
     this.forwardingRules = eventRules(this, 'ForwardingRulesRole', {
-      events: [...enabledAccountCreationEvents(config), ...enabledChangeEvents(config, writers)],
+      events: enabledTriggerEvents(config, writers),
       prefix: 'Forward',
       target: (role) => new EventBusTarget(enforcerBus, { role, deadLetterQueue: this.deadLetterQueue.queue }),
     });

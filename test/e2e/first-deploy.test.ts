@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredStateHash } from '#shared/rules/config-hash';
 import type { Report } from '#shared/rules/model';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import type { LocalEnforcer } from '../../local-run/enforcer.ts';
 import { defaultOrganization } from '../../local-run/scenario.ts';
 import { calls, EXAMPLE_CONFIG, reconcile, serve, startHarness } from '../local-run/harness.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDesired } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
 import { CONTACT_TYPES, type ContactType, contactOf as wantedContact } from '#shared/rules/contacts';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import { LOCAL_REPORT_BUCKET, type LocalEnforcer } from '../../local-run/enforcer.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, WORKLOADS_OU_ID } from '../../local-run/scenario.ts';
 import { applyEvent, credentialsFor, ouPaths, type SimState } from '../../simulator/index.ts';

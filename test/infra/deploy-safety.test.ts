@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import { CDK_BOOTSTRAP, SERVICE_PRINCIPALS } from '../../infra/names.ts';
 import { buildApp, DELEGATED, exampleConfigWith, flat, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 

@@ -3,6 +3,8 @@ import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { executionEndedEvent } from '#shared/events/execution-ended';
 import { parseRunInput } from '#shared/events/run-input';
+import { TRIGGERS } from '#shared/events/triggers/index';
+import { patternOf, type RuledTrigger, type TriggerDefinition } from '#shared/events/triggers/trigger';
 import { fixtureEvent, SAMPLE_EVENTS_DIR, sampleEvent } from '../support/events.ts';
 import { matchesPattern } from '../support/event-pattern.ts';
 import { buildApp, DELEGATED, withTagExclusion } from './synth.ts';
@@ -148,4 +150,37 @@ describe('the deployed rules and the sample events', () => {
       expect(triggerOf(sent)).toBe('schedule');
     },
   );
+});
+
+describe('each trigger\'s definition and its sample events', () => {
+  const ALL: readonly TriggerDefinition[] = TRIGGERS;
+  const ruled = ALL.filter((trigger): trigger is RuledTrigger => trigger.rule !== undefined);
+  /** Writer roles as a deploy fills them in: the contact-changed pattern leaves their writes out. */
+  const WRITERS = ['arn:aws:iam::111111111111:role/AlternateContactsEnforcer-PutContacts'];
+  const othersSamples = (trigger: TriggerDefinition) => ALL.filter((other) => other !== trigger).flatMap((other) => other.samples);
+
+  it('lists every sample event in events/ under exactly one trigger', () => {
+    expect(ALL.flatMap((trigger) => trigger.samples).sort()).toEqual(SAMPLES);
+  });
+
+  it.each(ruled.map((trigger) => [trigger.trigger, trigger] as const))('%s: its pattern matches its own samples and no other trigger\'s', (_, trigger) => {
+    const pattern = patternOf(trigger.rule, WRITERS);
+
+    expect(trigger.samples).not.toEqual([]);
+    for (const file of trigger.samples) expect(matchesPattern(pattern, sampleEvent(file)), file).toBe(true);
+    expect(othersSamples(trigger).filter((file) => matchesPattern(pattern, sampleEvent(file)))).toEqual([]);
+  });
+
+  it.each(ALL.flatMap((trigger) => trigger.samples.map((file) => [file, trigger] as const)))('%s parses with its trigger\'s parser, and parseRunInput picks that trigger', (file, trigger) => {
+    const event = sampleEvent(file);
+
+    expect(trigger.parse(event).trigger).toBe(trigger.trigger);
+    expect(triggerOf(event)).toBe(trigger.trigger);
+  });
+
+  it('names each trigger once, so a run finds its one definition', () => {
+    const names = ALL.map((trigger) => trigger.trigger);
+
+    expect(new Set(names).size).toBe(names.length);
+  });
 });

@@ -1,8 +1,12 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/rules/config';
 import { desiredStateHash } from '#shared/rules/config-hash';
-import { buildApp, DELEGATED, ENFORCER_ACCOUNT, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
+import { triggerRules } from '../../infra/constructs/trigger-rules.ts';
+import { buildApp, DELEGATED, ENFORCER_ACCOUNT, exampleConfigWith, flat, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 const API_CALL = 'AWS API Call via CloudTrail';
@@ -160,5 +164,43 @@ describe('the deploy-time run', () => {
     expect(deployRuns(off)).toEqual([]);
     off.resourceCountIs('AWS::CloudFormation::StackSet', 0);
     off.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+});
+
+describe('triggerRules: every switched-on trigger\'s rule from one call', () => {
+  /** The rules triggerRules builds in a bare stack, by role: each role's logical id, and the names of the rules it trusts. */
+  const rulesByRole = (configFile: string) => {
+    const stack = new Stack(new App(), 'Bare', { env: { account: MANAGEMENT_ACCOUNT, region: 'us-east-1' } });
+    const stateMachine = StateMachine.fromStateMachineArn(stack, 'Machine', `arn:aws:states:us-east-1:${MANAGEMENT_ACCOUNT}:stateMachine:enforcer`);
+    triggerRules(stack, { config: loadConfig(configFile), writerRoleArns: [`arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/Writer`], target: (role) => new SfnStateMachine(stateMachine, { role }) });
+    const template = Template.fromStack(stack);
+    return Object.fromEntries(
+      Object.entries(resourcesOf(template, 'AWS::IAM::Role')).map(([id, role]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        (flat((role.Properties as any).AssumeRolePolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']) as string).match(/AlternateContactsEnforcer-\w+/g),
+      ]),
+    );
+  };
+  const named = (...ids: string[]) => ids.map((id) => `AlternateContactsEnforcer-${id}`);
+
+  it('builds each rule under the role, construct id and name the enforcer stack deploys it with', () => {
+    expect(rulesByRole('config/alternate-contacts.yaml')).toEqual({
+      AccountCreationRulesRole: named('ControlTower', 'Organizations'),
+      ChangeRulesRole: named('AccountJoined', 'AccountMoved', 'ContactChanged'),
+    });
+    const deployed = Object.values(resourcesOf(single, 'AWS::Events::Rule')).map((rule) => rule.Properties!['Name']);
+    expect(deployed).toEqual(expect.arrayContaining(named('ControlTower', 'Organizations', 'AccountJoined', 'AccountMoved', 'ContactChanged')));
+  });
+
+  it('adds the tag-change rule only for a configuration that uses tags, and leaves out a switched-off trigger', () => {
+    const config = exampleConfigWith((c) => {
+      c.exclusions = { ...c.exclusions, tags: ['alternate-contacts=unmanaged'] };
+      c.triggers = { ...c.triggers, contactChanged: false };
+    });
+
+    expect(rulesByRole(config)).toEqual({
+      AccountCreationRulesRole: named('ControlTower', 'Organizations', 'OrganizationsTagChange'),
+      ChangeRulesRole: named('AccountJoined', 'AccountMoved'),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '#shared/rules/errors';
 import { parseRunInput } from '#shared/events/run-input';
-import { deployInput } from '../../tasks/shared/events/deploy.ts';
+import { deployInput } from '../../tasks/shared/events/triggers/deploy.ts';
 import { BASE_CONFIG, lambdaContext, loadTask, mockIdempotencyTable } from './support.ts';
 
 mockIdempotencyTable();

@@ -19,14 +19,14 @@ const userIdentity = eventObject({
   sessionContext: eventObject({ sessionIssuer: eventObject({ arn: arnSchema.optional() }).optional() }).optional(),
 }).optional();
 
-/** One API call of one service, its requestParameters (and any other detail fields it needs) shaped by the caller. */
-export const apiCallEvent = <S extends z.ZodRawShape, D extends z.ZodRawShape = Record<never, never>>(source: string, eventName: string, requestParameters: S, detail?: D) =>
+/** The API calls (one, or several of one shape) of one service, their requestParameters (and any other detail fields they need) shaped by the caller. */
+export const apiCallEvent = <S extends z.ZodRawShape, D extends z.ZodRawShape = Record<never, never>>(source: string, eventNames: readonly string[], requestParameters: S, detail?: D) =>
   eventSchema({
     source,
     detailType: CLOUDTRAIL_API_CALL,
     detail: eventObject({
       ...(detail as D),
-      eventName: z.literal(eventName, { error: `must be ${eventName}` }),
+      eventName: z.literal(eventNames, { error: `must be ${eventNames.join(' or ')}` }),
       eventTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
       userIdentity,
       // A call AWS refused changed nothing; CloudTrail records it with its error code.
@@ -34,6 +34,18 @@ export const apiCallEvent = <S extends z.ZodRawShape, D extends z.ZodRawShape = 
       requestParameters: eventObject(requestParameters),
     }),
   });
+
+// A call AWS refused changed nothing: CloudTrail records it with an errorCode, which a rule matches with exists.
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+export const CALL_SUCCEEDED = { errorCode: [{ exists: false }] };
+
+/** An API call's CloudTrail facts that decide whether it starts a run at all. */
+export interface ApiCallFacts {
+  /** The role (or user) that made the call: the enforcer's own writers start nothing. */
+  readonly actor?: string;
+  /** CloudTrail's errorCode: AWS refused the call, so nothing changed. */
+  readonly callFailed?: string;
+}
 
 type ApiCallDetail = { userIdentity?: { arn?: string | undefined; sessionContext?: { sessionIssuer?: { arn?: string | undefined } | undefined } | undefined } | undefined };
 

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { accountIdSchema, describeIssues } from '../rules/contacts.ts';
 import { MalformedInputError } from '../rules/errors.ts';
 import { pathText } from '../rules/input-shape.ts';
-import type { Trigger } from '../rules/model.ts';
-import type { RunInput } from './run-input.ts';
 
 /**
  * The keys of an EventBridge event's envelope, and the only keys an event may carry at its top level: a `dryRun` or
@@ -13,17 +11,6 @@ import type { RunInput } from './run-input.ts';
 export const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'] as const;
 
 const NOT_AN_ENVELOPE_KEY = `is not a key of an EventBridge event, which carries only ${ENVELOPE_KEYS.join(', ')}. For a dry run or chosen accounts, start with console input such as {"dryRun": true}`;
-
-/** One event source's parser; parseRunInput picks it by `source` and, for CloudTrail events, `detail.eventName`. */
-export interface EventParser {
-  readonly source: string;
-  /** `detail.eventName` of a CloudTrail event; absent for a source with one kind of event. */
-  readonly eventName?: string;
-  /** The trigger its runs carry; a refused event of this kind is reported under it too. */
-  readonly trigger: Trigger;
-  /** The run the event asks for; throws MalformedInputError naming the field and the rule. */
-  readonly parse: (event: unknown) => RunInput;
-}
 
 /** Parses with zod, or throws MalformedInputError naming each field (from the input's root) and its rule. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, path: readonly string[] = [], unknownTopLevelKey?: string): z.infer<T> {

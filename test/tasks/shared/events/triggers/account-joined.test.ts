@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MalformedInputError } from '#shared/rules/errors';
-import { accountsJoinedIn, JOINED_WINDOW_MS, joinedSearchWarning, MAX_JOINED_ACCOUNTS, organizationsAccountJoined } from '#shared/events/account-joined';
+import { accountsJoinedIn, JOINED_WINDOW_MS, joinedSearchWarning, MAX_JOINED_ACCOUNTS, accountJoined } from '#shared/events/triggers/account-joined';
 import type { JoinedAccountSearch } from '#shared/rules/model';
 
 const corpusEvent = (file: string) => {
-  const text = readFileSync(join(import.meta.dirname, 'run-input', file), 'utf8');
+  const text = readFileSync(join(import.meta.dirname, '../run-input', file), 'utf8');
   return JSON.parse(text.slice(text.indexOf('\n') + 1)) as Record<string, any>;
 };
 /** The joined event with nothing but the two fields AWS documents in serviceEventDetails. */
@@ -31,7 +31,7 @@ describe('AccountJoinedOrganization without the account id at its assumed path',
     const event = withoutId();
     event.detail.serviceEventDetails.joinedTime = '2026-11-21T16:07:40+02:00';
 
-    const run = organizationsAccountJoined.parse(event);
+    const run = accountJoined.parse(event);
 
     expect(run).toMatchObject({ trigger: 'account-joined', joinedSearch: { from: '2026-11-21T13:52:40.000Z', to: '2026-11-21T14:22:40.000Z' } });
     expect(run).not.toHaveProperty('accountId');
@@ -44,7 +44,7 @@ describe('AccountJoinedOrganization without the account id at its assumed path',
     details['bad\nkey'] = 1;
     for (let i = 0; i < 30; i++) details[`extra${i}`] = `value-${i}`;
 
-    const run = organizationsAccountJoined.parse(event);
+    const run = accountJoined.parse(event);
 
     const keys = 'joinedSearch' in run ? run.joinedSearch.detailKeys : [];
     expect(keys).toHaveLength(20);
@@ -57,7 +57,7 @@ describe('AccountJoinedOrganization without the account id at its assumed path',
   it('names the event by CloudTrail\'s eventID, else by its EventBridge id, and by neither when they are no plain ids', () => {
     const event = withoutId();
     const eventIdOf = (input: unknown) => {
-      const run = organizationsAccountJoined.parse(input);
+      const run = accountJoined.parse(input);
       return 'joinedSearch' in run ? run.joinedSearch.eventId : 'not a search';
     };
 
@@ -78,15 +78,15 @@ describe('AccountJoinedOrganization without the account id at its assumed path',
     const event = withoutId();
     breakIt(event);
 
-    expect(() => organizationsAccountJoined.parse(event)).toThrow(MalformedInputError);
-    expect(() => organizationsAccountJoined.parse(event)).toThrow(message);
+    expect(() => accountJoined.parse(event)).toThrow(MalformedInputError);
+    expect(() => accountJoined.parse(event)).toThrow(message);
   });
 
   it('reads the account id where it is assumed, and asks for no search then', () => {
     const event = withoutId();
     event.detail.serviceEventDetails.accountId = '777700000001';
 
-    expect(organizationsAccountJoined.parse(event)).toEqual({ trigger: 'account-joined', joinedMethod: 'CREATED', accountId: '777700000001' });
+    expect(accountJoined.parse(event)).toEqual({ trigger: 'account-joined', joinedMethod: 'CREATED', accountId: '777700000001' });
   });
 });
 

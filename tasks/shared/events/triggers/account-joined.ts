@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { accountIdSchema } from '../rules/contacts.ts';
-import { MalformedInputError } from '../rules/errors.ts';
-import type { JoinedAccountSearch, RunWarning } from '../rules/model.ts';
-import { type EventParser, parseEvent } from './envelope.ts';
-import { serviceEvent } from './new-account.ts';
+import { accountIdSchema } from '../../rules/contacts.ts';
+import { MalformedInputError } from '../../rules/errors.ts';
+import type { JoinedAccountSearch, RunWarning } from '../../rules/model.ts';
+import { parseEvent } from '../envelope.ts';
+import { CLOUDTRAIL_SERVICE_EVENT, serviceEvent } from '../service-event.ts';
+import { accountClaimKey } from './account-claim.ts';
+import type { RuledTrigger } from './trigger.ts';
+
+const SOURCE = 'aws.organizations';
+const EVENT_NAME = 'AccountJoinedOrganization';
 
 /**
  * An account joined the organization, by invitation or by creation (emitted since May 2026). AWS documents
@@ -14,7 +19,7 @@ import { serviceEvent } from './new-account.ts';
  * logged in us-east-1: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_cloudtrail-integration.html)
  */
 const JOINED_METHODS = ['INVITED', 'CREATED'] as const;
-const accountJoined = serviceEvent('aws.organizations', 'AccountJoinedOrganization', {
+const accountJoinedEvent = serviceEvent(SOURCE, EVENT_NAME, {
   joinedMethod: z.enum(JOINED_METHODS, { error: `must be ${JOINED_METHODS.join(' or ')}` }),
   joinedTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
   accountId: z.unknown().optional(),
@@ -42,32 +47,56 @@ const plainId = (value: unknown) => (typeof value === 'string' && /^[\w-]{1,128}
 
 const isoAt = (ms: number) => new Date(ms).toISOString();
 
-export const organizationsAccountJoined: EventParser = {
-  source: 'aws.organizations',
-  eventName: 'AccountJoinedOrganization',
+/** An account joined: its id, or, when the event lacks it at the assumed path, the search for the accounts that joined around then. */
+export type AccountJoinedRun =
+  | { readonly trigger: 'account-joined'; readonly joinedMethod: string; readonly accountId: string }
+  | { readonly trigger: 'account-joined'; readonly joinedMethod: string; readonly accountId?: undefined; readonly joinedSearch: JoinedAccountSearch };
+
+function parseAccountJoined(input: unknown): AccountJoinedRun {
+  const event = parseEvent(accountJoinedEvent, input);
+  const { accountId, joinedMethod, joinedTime } = event.detail.serviceEventDetails;
+  if (accountId === undefined) {
+    const joinedAt = Date.parse(joinedTime);
+    // CloudTrail's eventID names the event where the operator looks it up; the EventBridge id when it has none.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+    const eventId = plainId(event.detail['eventID']) ?? plainId(event.id);
+    const joinedSearch: JoinedAccountSearch = {
+      ...(eventId && { eventId }),
+      joinedMethod,
+      joinedTime,
+      from: isoAt(joinedAt - JOINED_WINDOW_MS),
+      to: isoAt(joinedAt + JOINED_WINDOW_MS),
+      detailKeys: plainKeys(event.detail.serviceEventDetails),
+    };
+    return { trigger: 'account-joined', joinedMethod, joinedSearch };
+  }
+  const id = accountIdSchema.safeParse(accountId);
+  if (!id.success) throw new MalformedInputError(`${JOINED_ACCOUNT_ID_PATH}: must be a 12-digit account id`);
+  return { trigger: 'account-joined', joinedMethod, accountId: id.data };
+}
+
+export const accountJoined: RuledTrigger<AccountJoinedRun> = {
   trigger: 'account-joined',
-  parse(input) {
-    const event = parseEvent(accountJoined, input);
-    const { accountId, joinedMethod, joinedTime } = event.detail.serviceEventDetails;
-    if (accountId === undefined) {
-      const joinedAt = Date.parse(joinedTime);
-      // CloudTrail's eventID names the event where the operator looks it up; the EventBridge id when it has none.
-      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
-      const eventId = plainId(event.detail['eventID']) ?? plainId(event.id);
-      const joinedSearch: JoinedAccountSearch = {
-        ...(eventId && { eventId }),
-        joinedMethod,
-        joinedTime,
-        from: isoAt(joinedAt - JOINED_WINDOW_MS),
-        to: isoAt(joinedAt + JOINED_WINDOW_MS),
-        detailKeys: plainKeys(event.detail.serviceEventDetails),
-      };
-      return { trigger: 'account-joined', joinedMethod, joinedSearch };
-    }
-    const id = accountIdSchema.safeParse(accountId);
-    if (!id.success) throw new MalformedInputError(`${JOINED_ACCOUNT_ID_PATH}: must be a 12-digit account id`);
-    return { trigger: 'account-joined', joinedMethod, accountId: id.data };
+  source: SOURCE,
+  eventNames: [EVENT_NAME],
+  parse: parseAccountJoined,
+  /**
+   * With its account id, the account's claim. Without it, `joined:<joinedTime, UTC>`: its run searches the accounts
+   * that joined around that moment, so the moment is the run. A redelivery finds the claim taken, and so does the
+   * event of a second account that joined in the same second, which that window covered too. It names no account, so
+   * it cannot share the account key: the accounts it finds may already have been reconciled by their creation's run,
+   * and this run then reads them and writes nothing.
+   */
+  claimKey: (run, context) => ('joinedSearch' in run ? `joined:${new Date(run.joinedSearch.joinedTime).toISOString()}` : accountClaimKey(run.accountId, context)),
+  switch: { key: 'accountJoined' },
+  rule: {
+    id: 'AccountJoined',
+    description: `Organizations ${EVENT_NAME}: reconcile the account that joined.`,
+    // Both INVITED and CREATED: a created account's claim makes the second a duplicate (account-claim.ts).
+    pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_SERVICE_EVENT], detail: { eventName: [EVENT_NAME] } },
+    role: 'ChangeRulesRole',
   },
+  samples: ['orgs-account-joined-organization.json'],
 };
 
 interface JoinedAccount {
@@ -102,7 +131,7 @@ export function joinedSearchWarning(search: JoinedAccountSearch, found: readonly
   return {
     code: 'JoinedAccountIdMissing',
     message:
-      `AccountJoinedOrganization event ${search.eventId ?? '(no id)'} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
+      `${EVENT_NAME} event ${search.eventId ?? '(no id)'} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
       `its serviceEventDetails carries ${keys}. ${did} Please report the event's shape (its key names, not its values) so the enforcer can read the account id.`,
   };
 }

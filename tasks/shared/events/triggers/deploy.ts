@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type EventParser, parseEvent, eventSchema } from './envelope.ts';
+import { eventSchema, parseEvent } from '../envelope.ts';
+import type { TriggerDefinition } from './trigger.ts';
 
 /**
  * What the deploy-time custom resource passes to StartExecution when the configuration's hash changed
@@ -25,11 +26,22 @@ export const deployInput = (configHash: string, { firstDeploy = false } = {}) =>
   detail: { configHash, ...(firstDeploy && { firstDeploy }) },
 });
 
-export const deployConfigurationChanged: EventParser = {
-  source: DEPLOY_SOURCE,
+/** `firstDeploy`: the run a new stack's deploy starts, a dry run unless the configuration opts in. */
+export interface DeployRun {
+  readonly trigger: 'deploy';
+  readonly configHash: string;
+  readonly firstDeploy: boolean;
+}
+
+export const deploy: TriggerDefinition<DeployRun> = {
   trigger: 'deploy',
+  source: DEPLOY_SOURCE,
   parse(input) {
     const { configHash, firstDeploy = false } = parseEvent(configDeployed, input).detail;
     return { trigger: 'deploy', configHash, firstDeploy };
   },
+  // One run per configuration, however often CloudFormation asks.
+  claimKey: (run) => `deploy:${run.configHash}`,
+  switch: { key: 'deploy' },
+  samples: [],
 };
