@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { type AccountTags, deletableTypes, isExcluded, loadConfig, resolveDesired, resolveSources } from '#shared/rules/config';
 import { ENV, requiredEnv } from '#shared/aws/env';
-import { accountsJoinedIn, joinedSearchWarning } from '#shared/events/triggers/account-joined';
+import { ACCOUNT_JOINED_EVENT_NAME, accountsJoinedIn, joinedSearchWarning } from '#shared/events/triggers/account-joined';
 import { isGuarded } from '#shared/rules/guardrail';
 import type { CallContext, JoinedAccountSearch, RunPlan, RunWarning, SkippedAccount, TargetAccount, WorkList } from '#shared/rules/model';
 import { describeAccounts, includedWithTags, listOrganizationAccounts, managementAccountId, type OrganizationAccount, OuNameBook } from '#shared/aws/organization';
@@ -94,7 +94,7 @@ async function awaitActivation(found: OrganizationAccount[], remainingMs: () => 
  */
 async function joinedAccounts(search: JoinedAccountSearch, managementId: string, book: OuNameBook): Promise<{ accounts: OrganizationAccount[]; warning: RunWarning }> {
   const { found, beyondLimit } = accountsJoinedIn(await listOrganizationAccounts(book), search, managementId);
-  logger.info('AccountJoinedOrganization without its account id: reconciling the accounts that joined in the window', { ...search, found: found.map((account) => account.id), beyondLimit });
+  logger.info(`${ACCOUNT_JOINED_EVENT_NAME} without its account id: reconciling the accounts that joined in the window`, { ...search, found: found.map((account) => account.id), beyondLimit });
   return { accounts: found, warning: joinedSearchWarning(search, found, beyondLimit) };
 }
 

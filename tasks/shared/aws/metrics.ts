@@ -35,7 +35,7 @@ export interface MetricSet {
 export const REFUSED_INPUTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'RefusedInputs' } as const;
 
 /**
- * An AccountJoinedOrganization event without its account id at the assumed path: its run found the joined accounts
+ * An account-joined event without its account id at the assumed path: its run found the joined accounts
  * by JoinedTimestamp instead. 1 in the Report task's line of each such run, next to the report's warning.
  */
 export const JOINED_ACCOUNT_ID_MISSING_METRIC = { namespace: METRICS_NAMESPACE, metricName: 'JoinedEventsWithoutAccountId' } as const;

@@ -24,8 +24,8 @@ export interface Refusal {
 }
 
 /**
- * An AccountJoinedOrganization event whose account id is not where the parser assumes it: the run reconciles the
- * accounts whose Organizations JoinedTimestamp lies between `from` and `to` instead (tasks/shared/events/account-joined.ts).
+ * An account-joined event whose account id is not where the parser assumes it: the run reconciles the accounts whose
+ * Organizations JoinedTimestamp lies between `from` and `to` instead (tasks/shared/events/triggers/account-joined.ts).
  */
 export interface JoinedAccountSearch {
   /** CloudTrail's eventID (else the EventBridge id), where it is a plain id: the warning names the event by it. */

@@ -8,7 +8,7 @@ import { accountClaimKey } from './account-claim.ts';
 import type { RuledTrigger } from './trigger.ts';
 
 const SOURCE = 'aws.organizations';
-const EVENT_NAME = 'AccountJoinedOrganization';
+export const ACCOUNT_JOINED_EVENT_NAME = 'AccountJoinedOrganization';
 
 /**
  * An account joined the organization, by invitation or by creation (emitted since May 2026). AWS documents
@@ -19,7 +19,7 @@ const EVENT_NAME = 'AccountJoinedOrganization';
  * logged in us-east-1: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_cloudtrail-integration.html)
  */
 const JOINED_METHODS = ['INVITED', 'CREATED'] as const;
-const accountJoinedEvent = serviceEvent(SOURCE, EVENT_NAME, {
+const accountJoinedEvent = serviceEvent(SOURCE, ACCOUNT_JOINED_EVENT_NAME, {
   joinedMethod: z.enum(JOINED_METHODS, { error: `must be ${JOINED_METHODS.join(' or ')}` }),
   joinedTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
   accountId: z.unknown().optional(),
@@ -78,7 +78,7 @@ function parseAccountJoined(input: unknown): AccountJoinedRun {
 export const accountJoined: RuledTrigger<AccountJoinedRun> = {
   trigger: 'account-joined',
   source: SOURCE,
-  eventNames: [EVENT_NAME],
+  eventNames: [ACCOUNT_JOINED_EVENT_NAME],
   parse: parseAccountJoined,
   /**
    * With its account id, the account's claim. Without it, `joined:<joinedTime, UTC>`: its run searches the accounts
@@ -91,9 +91,9 @@ export const accountJoined: RuledTrigger<AccountJoinedRun> = {
   switch: { key: 'accountJoined' },
   rule: {
     id: 'AccountJoined',
-    description: `Organizations ${EVENT_NAME}: reconcile the account that joined.`,
+    description: `Organizations ${ACCOUNT_JOINED_EVENT_NAME}: reconcile the account that joined.`,
     // Both INVITED and CREATED: a created account's claim makes the second a duplicate (account-claim.ts).
-    pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_SERVICE_EVENT], detail: { eventName: [EVENT_NAME] } },
+    pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_SERVICE_EVENT], detail: { eventName: [ACCOUNT_JOINED_EVENT_NAME] } },
     role: 'ChangeRulesRole',
   },
   samples: ['orgs-account-joined-organization.json'],
@@ -131,7 +131,7 @@ export function joinedSearchWarning(search: JoinedAccountSearch, found: readonly
   return {
     code: 'JoinedAccountIdMissing',
     message:
-      `${EVENT_NAME} event ${search.eventId ?? '(no id)'} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
+      `${ACCOUNT_JOINED_EVENT_NAME} event ${search.eventId ?? '(no id)'} (${search.joinedMethod}, joinedTime ${search.joinedTime}) has no ${JOINED_ACCOUNT_ID_PATH}; ` +
       `its serviceEventDetails carries ${keys}. ${did} Please report the event's shape (its key names, not its values) so the enforcer can read the account id.`,
   };
 }

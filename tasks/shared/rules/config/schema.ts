@@ -33,7 +33,7 @@ const deploymentSchema = z.strictObject({
   enforcerAccountId: accountIdSchema.optional(),
   /** The Account and Organizations events are only emitted here, so the enforcer lives here too. */
   region: regionSchema.refine((r) => r === 'us-east-1', 'must be us-east-1: Organizations events exist only there').default('us-east-1'),
-  /** Control Tower emits CreateManagedAccount in its home Region; a forwarding rule is deployed there when it differs. */
+  /** Control Tower emits its account-created event in its home Region; a forwarding rule is deployed there when it differs. */
   controlTowerHomeRegion: regionSchema
     // EventBridge forwards events between Regions of one partition only, and the enforcer lives in us-east-1 (aws).
     .refine((r) => !/^(cn|[a-z]{2}-gov)-/.test(r), 'must be a Region of the aws partition, as us-east-1 is')
@@ -67,9 +67,9 @@ export const configSchema = z
         schedule: scheduleSchema.default('cron(0 3 * * ? *)'),
         controlTower: z.boolean({ error: 'must be true or false' }).default(true),
         organizations: z.boolean({ error: 'must be true or false' }).default(true),
-        /** AccountJoinedOrganization: an invited (or created) account joined. */
+        /** An invited (or created) account joined the organization (tasks/shared/events/triggers/account-joined.ts). */
         accountJoined: z.boolean({ error: 'must be true or false' }).default(true),
-        /** MoveAccount: an account changed OU. */
+        /** An account changed OU (tasks/shared/events/triggers/account-moved.ts). */
         accountMoved: z.boolean({ error: 'must be true or false' }).default(true),
         /** PutAlternateContact and DeleteAlternateContact by anyone but the enforcer, with the member-account StackSet. */
         contactChanged: z.boolean({ error: 'must be true or false' }).default(true),
