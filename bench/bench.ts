@@ -12,7 +12,8 @@ import { costOfRun, type CostLine } from './cost.ts';
 import { startLocalEnforcer } from '../local-run/enforcer.ts';
 import { allStates, readDefinition } from '../local-run/engine.ts';
 import { seededRandom } from '../simulator/clock.ts';
-import { generatedOrganization, MANAGEMENT_ACCOUNT_ID } from '../local-run/scenario.ts';
+import { generatedOrganization } from '../local-run/generated-organization.ts';
+import { MANAGEMENT_ACCOUNT_ID } from '../local-run/scenario.ts';
 import { sequentialLoop } from '../local-run/sequential-loop.ts';
 import { loadConfigOrExit } from '../local-run/config-file.ts';
 

@@ -7,7 +7,8 @@ import { formatSummary } from '#shared/report/text';
 import { executionInput, explain } from './cli-input.ts';
 import { HELP, type Options, parseCommandLine, UsageError } from './cli-options.ts';
 import { saveReportFiles } from './report-files.ts';
-import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
+import { generatedOrganization } from './generated-organization.ts';
+import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
 import { applyEvent, savedOrganization, type SimState } from '../simulator/index.ts';
 
 /** Where the CLI reads and writes: the process's own streams, or a test's. */

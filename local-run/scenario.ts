@@ -1,6 +1,5 @@
 import { type EnforcerConfig, resolveDesired } from '#shared/rules/config';
 import { CONTACT_TYPES, type Contact, type ContactType, contactOf } from '#shared/rules/contacts';
-import { seededRandom } from '../simulator/clock.ts';
 import { NAMES } from '../infra/names.ts';
 import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACEHOLDER } from '../simulator/state.ts';
 
@@ -45,7 +44,7 @@ const SANDBOX_OU_ID = 'ou-ab12-sandb0x1';
  * How an account's contact of one type starts out:
  * c correct, v correct but for case and surrounding whitespace (must count as correct), o outdated, - missing.
  */
-type Seed = 'c' | 'v' | 'o' | '-';
+export type Seed = 'c' | 'v' | 'o' | '-';
 
 const FORMER_CONTACTS: readonly Contact[] = [
   { name: 'Jane Doe', title: 'Cloud Engineer', email: 'jane.doe@example.com', phone: '+1 555 0199' },
@@ -67,7 +66,7 @@ function seededContact(desired: Contact, seed: Seed, index: number): Contact | u
 }
 
 /** An account's contacts from one seed per type; a type the configuration does not manage stays unset. */
-function seededContacts(config: EnforcerConfig, accountId: string, ouPath: readonly string[], seeds: readonly Seed[], index: number): SimAccount['contacts'] {
+export function seededContacts(config: EnforcerConfig, accountId: string, ouPath: readonly string[], seeds: readonly Seed[], index: number): SimAccount['contacts'] {
   const desired = resolveDesired(config, accountId, ouPath);
   const contacts: SimAccount['contacts'] = {};
   CONTACT_TYPES.forEach((type: ContactType, i) => {
@@ -80,7 +79,7 @@ function seededContacts(config: EnforcerConfig, accountId: string, ouPath: reado
 }
 
 /** What every scenario shares: the organization, the role, the delegated administrator, trusted access and the Slack secret. */
-function organizationShell(config: EnforcerConfig): SimState {
+export function organizationShell(config: EnforcerConfig): SimState {
   return {
     organizationId: config.deployment?.organizationId ?? ORGANIZATION_ID,
     managementAccountId: MANAGEMENT_ACCOUNT_ID,
@@ -124,11 +123,11 @@ function organizationShell(config: EnforcerConfig): SimState {
   };
 }
 
-function account(id: string, name: string, parentId: string, joinedAt: Date, status: AccountStatus = 'ACTIVE'): SimAccount {
+export function account(id: string, name: string, parentId: string, joinedAt: Date, status: AccountStatus = 'ACTIVE'): SimAccount {
   return { id, name, email: `aws+${name}@example.com`, status, parentId, joinedAt: joinedAt.toISOString(), joinedMethod: 'CREATED', contacts: {} };
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 // name, parent OU, and the SECURITY/BILLING/OPERATIONS seeds. SECURITY: 31 missing, 4 outdated, 5 correct (one 'v').
 const DEFAULT_ACCOUNTS: readonly (readonly [id: string | undefined, name: string, parentId: string, seeds: string])[] = [
@@ -234,14 +233,14 @@ export function withAccountApiDenied(state: SimState, accountId: string): SimSta
 }
 
 /** FullAWSAccess on every root, OU and account, as AWS attaches it to each new one. */
-function withFullAwsAccess(state: SimState): SimState {
+export function withFullAwsAccess(state: SimState): SimState {
   const everything = [...state.roots.map((r) => r.id), ...state.organizationalUnits.map((ou) => ou.id), ...state.accounts.map((a) => a.id)];
   for (const policy of state.policies ?? []) if (policy.id === FULL_AWS_ACCESS_POLICY_ID) policy.targets = everything;
   return state;
 }
 
 /** OU path (root down) of any parent id, memoized; parents must be added before their children. */
-function ouPathBuilder(state: SimState): (parentId: string) => string[] {
+export function ouPathBuilder(state: SimState): (parentId: string) => string[] {
   const paths = new Map<string, string[]>([[ROOT_ID, []]]);
   return (parentId) => {
     let path = paths.get(parentId);
@@ -253,61 +252,4 @@ function ouPathBuilder(state: SimState): (parentId: string) => string[] {
     }
     return path;
   };
-}
-
-const TEAMS = ['payments', 'checkout', 'catalog', 'search', 'identity', 'data', 'ml', 'mobile', 'web', 'platform', 'ledger', 'risk'];
-const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test', 'sandbox'];
-
-/**
- * n accounts (the management and security accounts among them) for scale runs: ~75% without a SECURITY contact,
- * ~10% outdated, the rest correct; ~1% SUSPENDED and ~0.5% PENDING_CLOSURE; ~1% in the excluded Quarantine OU;
- * about n/50 OUs three levels deep. Deterministic from `seed`; builds 10,000 accounts in well under a second.
- */
-export function generatedOrganization(config: EnforcerConfig, n: number, seed: number): SimState {
-  const next = seededRandom(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const state = organizationShell(config);
-
-  // Three levels: a tenth of the OUs at the top, three tenths below them, the rest below those.
-  const ouCount = Math.max(3, Math.round(n / 50));
-  const levels: string[][] = [[], [], []];
-  for (let i = 0; i < ouCount; i++) {
-    const level = i < Math.ceil(ouCount / 10) ? 0 : i < Math.ceil((ouCount * 4) / 10) ? 1 : 2;
-    const id = `ou-ab12-g${i.toString(36).padStart(7, '0')}`;
-    const parentId = level === 0 ? ROOT_ID : pick(levels[level - 1]!);
-    state.organizationalUnits.push({ id, name: `${pick(TEAMS)}-${level + 1}-${i}`, parentId });
-    levels[level]!.push(id);
-  }
-  const paths = ouPathBuilder(state);
-  const generatedOus = levels.flat();
-
-  const securitySeed = (): Seed => {
-    const r = next();
-    return r < 0.75 ? '-' : r < 0.85 ? 'o' : r < 0.95 ? 'c' : 'v';
-  };
-  const otherSeed = (): Seed => pick(['-', '-', 'o', 'c', 'c', 'v'] as const);
-  const status = (): AccountStatus => {
-    const r = next();
-    return r < 0.01 ? 'SUSPENDED' : r < 0.015 ? 'PENDING_CLOSURE' : 'ACTIVE';
-  };
-
-  const usedIds = new Set([MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID]);
-  const newId = () => {
-    let id: string;
-    do id = String(100_000_000_000 + Math.floor(next() * 899_999_999_999));
-    while (usedIds.has(id));
-    usedIds.add(id);
-    return id;
-  };
-
-  for (let index = 0; index < n; index++) {
-    const [id, name, parentId] =
-      index === 0 ? [MANAGEMENT_ACCOUNT_ID, 'management', ROOT_ID]
-      : index === 1 ? [SECURITY_ACCOUNT_ID, 'security', SECURITY_OU_ID]
-      : [newId(), `${pick(TEAMS)}-${pick(ENVIRONMENTS)}-${index}`, next() < 0.01 ? QUARANTINE_OU_ID : pick(generatedOus)];
-    const created = account(id, name, parentId, new Date(Date.UTC(2018, 0, 1) + Math.floor(next() * 8 * 365) * DAY_MS), index < 2 ? 'ACTIVE' : status());
-    created.contacts = seededContacts(config, id, paths(parentId), [securitySeed(), otherSeed(), otherSeed()], index);
-    state.accounts.push(created);
-  }
-  return withFullAwsAccess(state);
 }

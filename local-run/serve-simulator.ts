@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { defaultOrganization, generatedOrganization, MANAGEMENT_ACCOUNT_ID } from './scenario.ts';
+import { generatedOrganization } from './generated-organization.ts';
+import { defaultOrganization, MANAGEMENT_ACCOUNT_ID } from './scenario.ts';
 import { credentialsFor, startSimulator } from '../simulator/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 

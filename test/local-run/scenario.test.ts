@@ -1,11 +1,11 @@
 import { contactOf } from '#shared/rules/contacts';
 import { describe, expect, it } from 'vitest';
+import { generatedOrganization } from '../../local-run/generated-organization.ts';
 import { type EnforcerConfig, isExcluded, loadConfig, resolveDesired } from '#shared/rules/config';
 import type { Contact, ContactType } from '#shared/rules/contacts';
 import {
   CLOSING_ACCOUNT_ID,
   defaultOrganization,
-  generatedOrganization,
   MANAGEMENT_ACCOUNT_ID,
   MANAGEMENT_ROLE_ARN,
   NEW_ACCOUNT_ID,
