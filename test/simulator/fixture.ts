@@ -13,7 +13,7 @@ export const NEW_MEMBER = '200000000003';
 /** Walled off by an SCP on the root: no member account's principal may call the Account API on it. */
 export const DENIED = '200000000004';
 export const SUSPENDED = '200000000005';
-export const ROLE_ARN = `arn:aws:iam::${MANAGEMENT}:role/AlternateContactsManagement`;
+export const ROLE_ARN = `arn:aws:iam::${MANAGEMENT}:role/AlternateContactsEnforcer-ManagementAccount`;
 export const OU = 'ou-ab12-cd34ef56';
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ADMIN}:alternate-contacts-report`;
 export const CONTACT = { Name: 'Security Operations Center', Title: 'Security Team', EmailAddress: 'security@example.com', PhoneNumber: '+1 555 0100' };

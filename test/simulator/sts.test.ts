@@ -23,7 +23,7 @@ describe('STS', () => {
 
     const identity = await new STSClient({ ...clientConfig(ADMIN), credentials }).send(new GetCallerIdentityCommand({}));
 
-    expect(identity).toMatchObject({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/AlternateContactsManagement/enforcer` });
+    expect(identity).toMatchObject({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/AlternateContactsEnforcer-ManagementAccount/enforcer` });
   });
 
   it('denies AssumeRole to an account the role does not trust', async () => {
