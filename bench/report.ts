@@ -8,7 +8,7 @@ import { CONTACT_TYPES } from '#shared/rules/contacts';
 import type { AccountResult, Report, RunPlan, TargetAccount, WorkList } from '#shared/rules/model';
 import { launchChromium } from '../local-run/chromium.ts';
 import { startLocalEnforcer } from '../local-run/enforcer.ts';
-import { saveReportFiles } from '../local-run/report-files.ts';
+import { saveReportFiles } from '../local-run/download-report-files.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID } from '../local-run/scenario.ts';
 
 /**

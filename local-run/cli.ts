@@ -6,7 +6,7 @@ import type { Report, WorkList } from '#shared/rules/model';
 import { formatSummary } from '#shared/report/text';
 import { executionInput, explain } from './cli-input.ts';
 import { HELP, type Options, parseCommandLine, UsageError } from './cli-options.ts';
-import { saveReportFiles } from './report-files.ts';
+import { saveReportFiles } from './download-report-files.ts';
 import { generatedOrganization } from './generated-organization.ts';
 import { defaultOrganization, MANAGEMENT_ACCOUNT_ID, SECURITY_ACCOUNT_ID } from './scenario.ts';
 import { applyEvent, savedOrganization, type SimState } from '../simulator/index.ts';

@@ -14,7 +14,7 @@ import {
   STORED_FIELD_OF,
   type StoredContact,
 } from './aws-facts.ts';
-import { contactWriteEvent } from './cloudtrail.ts';
+import { contactWriteEvent } from './cloudtrail-events.ts';
 import { evaluateScps, policyArn, principalArnOf, type RequestContext } from './service-control-policies.ts';
 import type { SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';

@@ -23,7 +23,7 @@ import { TokenBucket } from './token-bucket.ts';
  * The service is told apart by the SigV4 credential scope, as AWS's own front ends do; signatures are not checked.
  */
 
-export { applyEvent } from './cloudtrail.ts';
+export { applyEvent } from './cloudtrail-events.ts';
 export { credentialsFor } from './credentials.ts';
 export type { SimStats } from './stats.ts';
 export { SimError } from './service.ts';

@@ -7,7 +7,7 @@ import type { Report } from '#shared/rules/model';
 import type { ReportModel } from '#shared/report/model';
 import { launchChromium } from '../../../../local-run/chromium.ts';
 import { LOCAL_REPORT_BUCKET } from '../../../../local-run/enforcer.ts';
-import { saveReportFiles } from '../../../../local-run/report-files.ts';
+import { saveReportFiles } from '../../../../local-run/download-report-files.ts';
 import { defaultOrganization, withAccountApiDenied } from '../../../../local-run/scenario.ts';
 import { credentialsFor } from '../../../../simulator/index.ts';
 import { EXAMPLE_CONFIG, reconcile, startHarness } from '../../../local-run/harness.ts';
