@@ -39,9 +39,9 @@ describe('npm start, run after run in one folder', () => {
 
   it('reconciles a joined account when its event is delivered again after the run that claimed it was killed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'enforcer-killed-'));
-    // A real process, slowed down (every AWS answer takes 3 s), killed as soon as it has claimed the account.
+    // A real process, slowed down (every AWS answer takes 1 s), killed as soon as it has claimed the account.
     const tsx = ['--require', join(ROOT, 'node_modules/tsx/dist/preflight.cjs'), '--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
-    const child = spawn(process.execPath, [...tsx, join(ROOT, 'local-run/run.ts'), ...withDefaults(['--event', JOINED, '--verbose', '--speedup', '1', '--latency', '3000'])], {
+    const child = spawn(process.execPath, [...tsx, join(ROOT, 'local-run/run.ts'), ...withDefaults(['--event', JOINED, '--verbose', '--speedup', '1', '--latency', '1000'])], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
