@@ -9,7 +9,8 @@ import { deployedChecks } from './deployed-checks.ts';
 import { layerConflictsIn } from './layer-check.ts';
 import { organizationFacts } from './facts.ts';
 import { guardrailCheck } from './guardrail-check.ts';
-import { type CheckResult, describeError, fail, pass, resultOfError, skipped, warn } from './result.ts';
+import { describeError } from '#shared/rules/errors';
+import { type CheckResult, fail, pass, resultOfError, skipped, warn } from './result.ts';
 import { bootstrapCheck, trustedAccessCheck } from './prerequisite-checks.ts';
 import { scpCheck } from './scp-check.ts';
 

@@ -5,7 +5,8 @@ import { type CloudTrailNeed, isSwitchedOn, type TriggerDefinition } from '#shar
 import { HOME_REGION } from '../infra/names.ts';
 import type { CheckContext } from './check-context.ts';
 import { once } from './facts.ts';
-import { type CheckResult, describeError, fail, pass, skipped, warn } from './result.ts';
+import { describeError } from '#shared/rules/errors';
+import { type CheckResult, fail, pass, skipped, warn } from './result.ts';
 import { type ManagementWrite, recordsWrite, type TrailSelectors } from './trail-selectors.ts';
 
 /**

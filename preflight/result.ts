@@ -17,9 +17,6 @@ export const fail = (id: string, detail: string, fix: string): CheckResult => ({
 export const warn = (id: string, detail: string): CheckResult => ({ id, status: 'WARN', detail });
 export const skipped = (id: string, detail: string): CheckResult => ({ id, status: 'SKIPPED', detail });
 
-/** The failure text of the tasks, for the preflight's lines too; re-exported for the checks that format AWS's answers. */
-export { describeError };
-
 /**
  * The AWS answers that mean "cannot tell from here": the caller may not make this read, the API is not offered where
  * it was asked, or the Region is not enabled for the account. Only these make a check SKIPPED.

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { describeError, getContact, perType } from '#shared/aws/account-api';
+import { getContact, perType } from '#shared/aws/account-api';
+import { describeError } from '#shared/rules/errors';
 import type { ContactType, DesiredContact, DesiredContacts } from '#shared/rules/contacts';
 import type { CallTarget, CurrentContacts } from '#shared/rules/model';
 import { logger } from '#shared/aws/powertools';

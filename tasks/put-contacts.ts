@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { deleteContact, describeError, perType, putContact } from '#shared/aws/account-api';
+import { deleteContact, perType, putContact } from '#shared/aws/account-api';
+import { describeError } from '#shared/rules/errors';
 import { loadConfig } from '#shared/rules/config';
 import { contactOf, contactSchema, describeIssues, type ContactType, type DesiredContacts } from '#shared/rules/contacts';
 import { ENV, requiredEnv } from '#shared/aws/env';

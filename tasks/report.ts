@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { describeError } from '#shared/aws/account-api';
+import { describeError } from '#shared/rules/errors';
 import { failureMessage, type StateError } from '#shared/rules/account-result';
 import { loadConfig } from '#shared/rules/config';
 import { configHash } from '#shared/rules/config-hash';

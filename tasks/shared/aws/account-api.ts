@@ -67,11 +67,6 @@ export function accountClientFor(target: CallTarget, operation: AccountOperation
   return client;
 }
 
-/**
- * `Name: message`, the form failures take in results and reports; defined with the named errors, and kept here for
- * the handlers that format their per-type failures with the calls that fail.
- */
-export { describeError } from '../rules/errors.ts';
 
 // Retries inside a task, for the types still pending once another type's call succeeded: Put 5/s, so a few seconds.
 const IN_TASK_RETRY = { baseMs: 1_000, maxDelayMs: 20_000 };

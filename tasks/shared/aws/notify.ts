@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../rules/model.ts';
-import { describeError } from './account-api.ts';
+import { describeError } from '../rules/errors.ts';
 
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});

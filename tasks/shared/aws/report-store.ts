@@ -2,7 +2,7 @@ import { CopyObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import type { ReportFilesOutcome } from '../rules/model.ts';
 import { renderReportFiles, type ReportFile } from '../report/files.ts';
 import type { ReportModel } from '../report/model.ts';
-import { describeError } from './account-api.ts';
+import { describeError } from '../rules/errors.ts';
 
 const s3 = new S3Client({});
 
