@@ -25,6 +25,6 @@ export const handler = async (state: RecordInput, context: Context): Promise<Acc
   }
   await putResult(state.runId, result);
   logger.info('Account reconciled', { accountId: result.accountId, status: result.status, dryRun: result.dryRun, error: result.error });
-  // An object, not null: the chunk's ResultSelector filters its accounts' outputs on accountId.
+  // An object, not null: Report tells a stored account's {} from an unstored result by its accountId.
   return {};
 };

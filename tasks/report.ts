@@ -43,18 +43,22 @@ interface ReportInput {
 }
 
 /**
- * What one chunk's child execution returned: the results the run table would not take, or why the chunk did not
- * load; a child that failed (timed out past its 5 minutes) stands as its Error and Cause.
+ * What one chunk's child execution returned: one entry per account, `{}` once its result is stored and the result
+ * itself where the run table would not take it; or why the chunk did not load; a child that failed (timed out past
+ * its 5 minutes) stands as its Error and Cause.
  */
-type ChunkOutcome = { readonly unrecorded: readonly AccountResult[] } | { readonly chunk: number; readonly loadError: StateError } | StateError;
+type ChunkOutcome = readonly (AccountResult | Record<string, never>)[] | { readonly chunk: number; readonly loadError: StateError } | StateError;
+
+const isAccountResult = (entry: AccountResult | Record<string, never>): entry is AccountResult => 'accountId' in entry;
 
 /** The chunk outputs (chunk n at index n), as the report's records take them. */
 function fromChunkOutcomes(outcomes: ReportInput['outcomes'] = []): Pick<RunRecords, 'unstored' | 'notLoaded'> {
-  const unstored = outcomes.flatMap((outcome) => (outcome && 'unrecorded' in outcome ? outcome.unrecorded : []));
+  const unstored = outcomes.flatMap((outcome) => (Array.isArray(outcome) ? outcome.filter(isAccountResult) : []));
   const notLoaded = Object.fromEntries(
     outcomes.flatMap((outcome, chunk) => {
-      if (outcome && 'loadError' in outcome) return [[outcome.chunk, outcome.loadError]];
-      return outcome && 'Error' in outcome ? [[chunk, outcome]] : [];
+      if (!outcome || Array.isArray(outcome)) return [];
+      if ('loadError' in outcome) return [[outcome.chunk, outcome.loadError]];
+      return 'Error' in outcome ? [[chunk, outcome]] : [];
     }),
   );
   return { unstored, notLoaded };

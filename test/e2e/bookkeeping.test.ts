@@ -27,6 +27,8 @@ describe('bookkeeping and AWS faults, end to end: nothing lost', () => {
   let before: Contacts;
   /** Whether a task's output is lost on its way back to the state machine (Lambda.ServiceException). */
   let loseOutput: (state: string) => boolean = () => false;
+  /** What the Report task was last handed: the chunks' outputs among it. */
+  let reportInput: { outcomes?: unknown[] } | undefined;
 
   const runTable = (operation: string, bodyHas?: string) => (request: DynamoRequest) =>
     request.table === TABLES.run.name && request.operation === operation && (bodyHas === undefined || request.body.includes(bodyHas));
@@ -47,11 +49,27 @@ describe('bookkeeping and AWS faults, end to end: nothing lost', () => {
   }
 
   beforeAll(async () => {
-    enforcer = await startHarness({ organization: organization(), loseOutput: (state) => loseOutput(state) });
+    enforcer = await startHarness({
+      organization: organization(),
+      loseOutput: (state) => loseOutput(state),
+      onTask: ({ state, input }) => {
+        if (state === 'Report') reportInput = input as typeof reportInput;
+      },
+    });
     before = contactsOf(enforcer.simulator!.state);
     clean = { report: await reconcile(enforcer), contacts: contactsOf(enforcer.simulator!.state) };
     expect(clean.report.failures, 'the clean run every faulty run is held to').toEqual([]);
+    cleanOutcomes = reportInput?.outcomes;
     await serve(enforcer, organization());
+  });
+  let cleanOutcomes: unknown[] | undefined;
+
+  it('ends every chunk of a clean run as a child that succeeded: one {} per account, no error', () => {
+    expect(cleanOutcomes?.length).toBeGreaterThan(1);
+    for (const outcome of cleanOutcomes!) {
+      expect(Array.isArray(outcome), JSON.stringify(outcome)).toBe(true);
+      for (const entry of outcome as unknown[]) expect(entry).toEqual({});
+    }
   });
   afterEach(async () => {
     loseOutput = () => false;
