@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { ROOT, withDefaults } from '../support/cli.ts';
+import { ROOT, TSX_NODE_FLAGS, withDefaults } from '../support/cli.ts';
 import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
 
 /**
@@ -40,8 +39,7 @@ describe('npm start, run after run in one folder', () => {
   it('reconciles a joined account when its event is delivered again after the run that claimed it was killed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'enforcer-killed-'));
     // A real process, slowed down (every AWS answer takes 1 s), killed as soon as it has claimed the account.
-    const tsx = ['--require', join(ROOT, 'node_modules/tsx/dist/preflight.cjs'), '--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
-    const child = spawn(process.execPath, [...tsx, join(ROOT, 'local-run/run.ts'), ...withDefaults(['--event', JOINED, '--verbose', '--speedup', '1', '--latency', '1000'])], {
+    const child = spawn(process.execPath, [...TSX_NODE_FLAGS, join(ROOT, 'local-run/run.ts'), ...withDefaults(['--event', JOINED, '--verbose', '--speedup', '1', '--latency', '1000'])], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/rules/config';
 import { defaultOrganization } from '../../local-run/scenario.ts';
 import { applyEvent } from '../../simulator/index.ts';
-import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, startWithFreshModules, withDefaults } from '../support/cli.ts';
+import { EXAMPLE_CONFIG_FILE as CONFIG, ROOT, startInProcess as start, TSX_NODE_FLAGS, startWithFreshModules, withDefaults } from '../support/cli.ts';
 import { SAMPLE_EVENTS_DIR } from '../support/events.ts';
 
 const EXAMPLE_CONFIG = loadConfig(CONFIG);
@@ -15,7 +15,7 @@ const EXAMPLE_CONFIG = loadConfig(CONFIG);
 /** The real command line, `npm start -- ...args` as a child process, in a fresh folder: where the process itself is under test. */
 async function startProcess(...args: string[]) {
   const cwd = mkdtempSync(join(tmpdir(), 'enforcer-cli-'));
-  const cli = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local-run/run.ts'), ...withDefaults(args)];
+  const cli = [...TSX_NODE_FLAGS, join(ROOT, 'local-run/run.ts'), ...withDefaults(args)];
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, cli, { cwd });
     return { code: 0, stdout, stderr, cwd };
