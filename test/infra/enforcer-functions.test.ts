@@ -1,30 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENV } from '#shared/aws/env';
 import { TASKS, type TaskName } from '../../infra/tasks.ts';
-import {
-  actionsOf,
-  CONTACT_TYPE_CONDITION,
-  constructPrefix as taskConstructPrefix,
-  enforcerTemplate,
-  environmentOf as taskEnvironment,
-  functionId as taskFunctionId,
-  partitionArn,
-  statementsOf as taskStatements,
-} from './enforcer-template.ts';
+import { actionsOf, CONTACT_TYPE_CONDITION, constructPrefix, enforcerTemplate, environmentOf, functionId, partitionArn, statementsOf } from './enforcer-template.ts';
 import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
-
-const functionId = (task: TaskName) => taskFunctionId(template, task);
-const constructPrefix = (task: TaskName) => taskConstructPrefix(template, task);
-const environmentOf = (task: TaskName) => taskEnvironment(template, task);
-const statementsOf = (task: TaskName) => taskStatements(template, task);
+const template = enforcerTemplate();
 
 describe('least privilege', () => {
   it('lets get-contacts read only the managed contact types, of member accounts and of its own account', () => {

@@ -1,14 +1,11 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { enforcerTemplate } from './enforcer-template.ts';
 import { buildApp, exampleConfigWith, STACK_IDS, templateOf } from './synth.ts';
 
 // The stack around the enforcer construct (single topology): the Organizations setup and what deploy prints last.
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
+const template = enforcerTemplate();
 
 describe('Organizations setup (single topology)', () => {
   const call = (action: string) => Match.serializedJson(Match.objectLike({ service: 'Organizations', action, region: 'us-east-1' }));

@@ -3,8 +3,12 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { functionArnSubstitution, type TaskName } from '../../infra/tasks.ts';
 import { buildApp, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
-/** The enforcer stack of the example configuration, single topology: what most infra tests read. */
-export const enforcerTemplate = (): Template => templateOf(buildApp(), STACK_IDS.enforcer);
+let shared: Template | undefined;
+/**
+ * The enforcer stack of the example configuration, single topology: what most infra tests read. Built once, like the
+ * app under it (synth.ts), and the default template of the helpers below.
+ */
+export const enforcerTemplate = (): Template => (shared ??= templateOf(buildApp(), STACK_IDS.enforcer));
 
 export const MANAGED_TYPES = ['SECURITY', 'BILLING', 'OPERATIONS'];
 export const CONTACT_TYPE_CONDITION = {
@@ -22,23 +26,23 @@ export interface Statement {
 export const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 /** The logical id of a task's Lambda function: EnforcerGetContactsFunction1234ABCD. */
-export function functionId(template: Template, task: TaskName): string {
+export function functionId(task: TaskName, template = enforcerTemplate()): string {
   const ids = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith(`Enforcer${functionArnSubstitution(task).replace('FunctionArn', '')}Function`));
   expect(ids).toHaveLength(1);
   return ids[0]!;
 }
 
 /** EnforcerGetContacts: the logical-id prefix of everything the task's EnforcerFunction holds. */
-export const constructPrefix = (template: Template, task: TaskName) => functionId(template, task).replace(/Function[0-9A-F]{8}$/, '');
+export const constructPrefix = (task: TaskName, template = enforcerTemplate()) => functionId(task, template).replace(/Function[0-9A-F]{8}$/, '');
 
-export function environmentOf(template: Template, task: TaskName): Record<string, unknown> {
-  const fn = template.findResources('AWS::Lambda::Function')[functionId(template, task)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+export function environmentOf(task: TaskName, template = enforcerTemplate()): Record<string, unknown> {
+  const fn = template.findResources('AWS::Lambda::Function')[functionId(task, template)] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
   return fn.Properties.Environment.Variables;
 }
 
 /** Statements of the identity policies attached to a task's role. */
-export function statementsOf(template: Template, task: TaskName): Statement[] {
-  const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith(`${constructPrefix(template, task)}Role`));
+export function statementsOf(task: TaskName, template = enforcerTemplate()): Statement[] {
+  const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith(`${constructPrefix(task, template)}Role`));
   expect(roles).toHaveLength(1);
   const role = roles[0];
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>

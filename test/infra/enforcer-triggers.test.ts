@@ -1,15 +1,12 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { enforcerTemplate } from './enforcer-template.ts';
 import { buildApp, exampleConfigWith, resourcesOf, STACK_IDS, templateOf } from './synth.ts';
 
 // EnforcerTriggers: the account-creation rules, the schedule and their dead-letter queue. The change rules, the
 // forwarding and the deploy-time run are in triggers.test.ts.
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
+const template = enforcerTemplate();
 
 describe('account-creation triggers', () => {
   it('starts a run on a successful Control Tower CreateManagedAccount, with the CloudTrail detail-type', () => {

@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { ASL_FILE } from '../../infra/constructs/enforcer-workflow.ts';
-import { functionArnSubstitution, TASKS, type TaskName } from '../../infra/tasks.ts';
-import { actionsOf, enforcerTemplate, functionId as taskFunctionId, partitionArn, type Statement } from './enforcer-template.ts';
+import { functionArnSubstitution, TASKS } from '../../infra/tasks.ts';
+import { actionsOf, enforcerTemplate, functionId, partitionArn, type Statement } from './enforcer-template.ts';
 import { MANAGEMENT_ACCOUNT, resourcesOf } from './synth.ts';
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
-
-const functionId = (task: TaskName) => taskFunctionId(template, task);
+const template = enforcerTemplate();
 
 describe('state machine', () => {
   it('has a substitution for every ${...} in the ASL file, and no other', () => {

@@ -1,16 +1,11 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { ENV } from '#shared/aws/env';
-import { TASKS, type TaskName } from '../../infra/tasks.ts';
-import { actionsOf, enforcerTemplate, statementsOf as taskStatements } from './enforcer-template.ts';
+import { TASKS } from '../../infra/tasks.ts';
+import { actionsOf, enforcerTemplate, statementsOf } from './enforcer-template.ts';
 import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, STACK_IDS, templateOf } from './synth.ts';
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
-
-const statementsOf = (task: TaskName) => taskStatements(template, task);
+const template = enforcerTemplate();
 
 describe('report topic', () => {
   it('encrypts the report topic with its own rotating key and refuses publishing without TLS', () => {

@@ -1,11 +1,7 @@
-import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { enforcerTemplate } from './enforcer-template.ts';
 
-let template: Template;
-beforeAll(() => {
-  template = enforcerTemplate();
-});
+const template = enforcerTemplate();
 
 describe('run store', () => {
   it('keeps idempotency records in the table shape Powertools expects', () => {
