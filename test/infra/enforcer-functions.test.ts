@@ -10,19 +10,13 @@ import { buildApp, exampleConfigWith, MANAGEMENT_ACCOUNT, ORGANIZATION, resource
 const template = enforcerTemplate();
 
 describe('least privilege', () => {
-  it('lets get-contacts read only the managed contact types, of member accounts and of its own account', () => {
-    expect(statementsOf('get-contacts')).toContainEqual({
+  it.each([
+    ['get-contacts', 'read', 'account:GetAlternateContact'],
+    ['put-contacts', 'write', 'account:PutAlternateContact'],
+  ] as const)('lets %s %s only the managed contact types, of member accounts and of its own account', (task, _access, action) => {
+    expect(statementsOf(task)).toContainEqual({
       Effect: 'Allow',
-      Action: 'account:GetAlternateContact',
-      Resource: [partitionArn(`:account::${MANAGEMENT_ACCOUNT}:account/${ORGANIZATION}/*`), partitionArn(`:account::${MANAGEMENT_ACCOUNT}:account`)],
-      Condition: CONTACT_TYPE_CONDITION,
-    });
-  });
-
-  it('lets put-contacts write only the managed contact types, of member accounts and of its own account', () => {
-    expect(statementsOf('put-contacts')).toContainEqual({
-      Effect: 'Allow',
-      Action: 'account:PutAlternateContact',
+      Action: action,
       Resource: [partitionArn(`:account::${MANAGEMENT_ACCOUNT}:account/${ORGANIZATION}/*`), partitionArn(`:account::${MANAGEMENT_ACCOUNT}:account`)],
       Condition: CONTACT_TYPE_CONDITION,
     });

@@ -9,24 +9,16 @@ import { buildApp, exampleConfigWith, resourcesOf, STACK_IDS, templateOf } from 
 const template = enforcerTemplate();
 
 describe('account-creation triggers', () => {
-  it('starts a run on a successful Control Tower CreateManagedAccount, with the CloudTrail detail-type', () => {
+  it.each([
+    ['Control Tower', 'CreateManagedAccount', 'aws.controltower', 'createManagedAccountStatus'],
+    ['Organizations', 'CreateAccountResult', 'aws.organizations', 'createAccountStatus'],
+  ])('starts a run on a successful %s %s, with the CloudTrail detail-type', (_service, eventName, source, status) => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),
       EventPattern: {
-        source: ['aws.controltower'],
+        source: [source],
         'detail-type': ['AWS Service Event via CloudTrail'],
-        detail: { eventName: ['CreateManagedAccount'], serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } },
-      },
-    });
-  });
-
-  it('starts a run on a successful Organizations CreateAccountResult', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: Match.absent(),
-      EventPattern: {
-        source: ['aws.organizations'],
-        'detail-type': ['AWS Service Event via CloudTrail'],
-        detail: { eventName: ['CreateAccountResult'], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
+        detail: { eventName: [eventName], serviceEventDetails: { [status]: { state: ['SUCCEEDED'] } } },
       },
     });
   });
