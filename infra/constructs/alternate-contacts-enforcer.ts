@@ -1,4 +1,3 @@
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -94,10 +93,5 @@ export class AlternateContactsEnforcer extends Construct {
   /** The roles the put task writes contacts as (the management role too, delegated): their events start no run. */
   public get writerRoleArns(): readonly string[] {
     return this.functions.writerRoleArns;
-  }
-
-  /** Every alarm: the workflow's, and the triggers' dead-letter queue's. */
-  public get alarms(): readonly Alarm[] {
-    return [this.triggers.deadLetterQueue.alarm, ...this.workflow.alarms];
   }
 }

@@ -75,11 +75,6 @@ export class EnforcerTriggers extends Construct {
     if (config.triggers.deploy) this.deployRun = this.createDeployRun(config, stateMachine);
   }
 
-  /** Every rule that starts a run. */
-  public get rules(): readonly Rule[] {
-    return [...this.accountCreationRules, ...this.changeRules];
-  }
-
   private createSchedule(config: EnforcerConfig, stateMachine: IStateMachine): Schedule {
     return new Schedule(this, 'NightlySchedule', {
       description: 'Nightly drift reconciliation of every account',
