@@ -94,7 +94,6 @@ export const accountJoined: RuledTrigger<AccountJoinedRun> = {
     description: `Organizations ${ACCOUNT_JOINED_EVENT_NAME}: reconcile the account that joined.`,
     // Both INVITED and CREATED: a created account's claim makes the second a duplicate (account-claim.ts).
     pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_SERVICE_EVENT], detail: { eventName: [ACCOUNT_JOINED_EVENT_NAME] } },
-    role: 'ChangeRulesRole',
   },
   samples: ['orgs-account-joined-organization.json'],
 };

@@ -37,7 +37,6 @@ export const controlTowerAccountCreated: RuledTrigger<NewAccountRun<'control-tow
       'detail-type': [CLOUDTRAIL_SERVICE_EVENT],
       detail: { eventName: [EVENT_NAME], serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } },
     },
-    role: 'AccountCreationRulesRole',
   },
   samples: ['ct-create-managed-account-succeeded.json'],
 };

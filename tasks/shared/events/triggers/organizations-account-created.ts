@@ -32,7 +32,6 @@ export const organizationsAccountCreated: RuledTrigger<NewAccountRun<'organizati
       'detail-type': [CLOUDTRAIL_SERVICE_EVENT],
       detail: { eventName: [EVENT_NAME], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
     },
-    role: 'AccountCreationRulesRole',
   },
   samples: ['orgs-create-account-result-succeeded.json'],
 };
