@@ -2,15 +2,25 @@ import type { EventPattern as CdkEventPattern, IEventBus, IRuleTarget, Rule } fr
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { EnforcerConfig } from '#shared/rules/config';
+import { controlTowerAccountCreated } from '#shared/events/triggers/control-tower-account-created';
 import { TRIGGERS } from '#shared/events/triggers/index';
-import { type EventPattern, isSwitchedOn, patternOf, type RuledTrigger, type RuleRole, type TriggerDefinition } from '#shared/events/triggers/trigger';
+import { organizationsAccountCreated } from '#shared/events/triggers/organizations-account-created';
+import { tagsChanged } from '#shared/events/triggers/tags-changed';
+import { type EventPattern, isSwitchedOn, patternOf, type RuledTrigger, type TriggerDefinition } from '#shared/events/triggers/trigger';
 import { eventRules, type MatchedEvent } from './event-rules.ts';
 
 /**
- * The enforcer's rule roles, in the order their rules are built: the rules keep their roles, construct ids and names
- * across releases, so the templates, and each role's trust, stay as they were deployed.
+ * The two EventBridge roles that deliver the enforcer's rules to its state machine, in the order their rules are
+ * built. Each role's trust names its rules by ARN, so a rule stays with its role: moving one would change both roles.
+ * The rules keep their roles, construct ids and names across releases, so the templates, and each role's trust, stay
+ * as they were deployed.
  */
-const RULE_ROLES: readonly RuleRole[] = ['AccountCreationRulesRole', 'ChangeRulesRole'];
+const RULE_ROLES = ['AccountCreationRulesRole', 'ChangeRulesRole'] as const;
+export type RuleRole = (typeof RULE_ROLES)[number];
+
+/** The triggers whose rules AccountCreationRulesRole delivers; every other rule, a new one included, takes ChangeRulesRole. */
+const ACCOUNT_CREATION_ROLE_TRIGGERS: readonly RuledTrigger[] = [controlTowerAccountCreated, organizationsAccountCreated, tagsChanged];
+const roleOf = (trigger: RuledTrigger): RuleRole => (ACCOUNT_CREATION_ROLE_TRIGGERS.includes(trigger) ? 'AccountCreationRulesRole' : 'ChangeRulesRole');
 
 const hasRule = (trigger: TriggerDefinition): trigger is RuledTrigger => 'rule' in trigger && trigger.rule !== undefined;
 
@@ -31,7 +41,7 @@ export function triggerEvent(trigger: RuledTrigger, writerRoleArns: readonly str
  * @param writerRoleArns the roles the put task writes contacts as: their own CloudTrail events start no run.
  */
 export function enabledTriggerEvents(config: EnforcerConfig, writerRoleArns: readonly string[], roles: readonly RuleRole[] = RULE_ROLES): MatchedEvent[] {
-  return roles.flatMap((role) => RULED_TRIGGERS.filter((trigger) => trigger.rule.role === role && isSwitchedOn(trigger, config)).map((trigger) => triggerEvent(trigger, writerRoleArns)));
+  return roles.flatMap((role) => RULED_TRIGGERS.filter((trigger) => roleOf(trigger) === role && isSwitchedOn(trigger, config)).map((trigger) => triggerEvent(trigger, writerRoleArns)));
 }
 
 export interface TriggerRulesProps {

@@ -10,17 +10,19 @@ export type { RunInput } from './triggers/index.ts';
 const SOURCES = [...new Set(EVENT_TRIGGERS.map((trigger) => trigger.source!))];
 const sourceSchema = z.object({ source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }) });
 
+/** The event trigger of a source and, for sources with several events, a detail.eventName; undefined for any other. */
+const triggerOf = (source: string | undefined, eventName: string | undefined) =>
+  EVENT_TRIGGERS.find((trigger) => trigger.source === source && (trigger.eventNames === undefined || (eventName !== undefined && trigger.eventNames.includes(eventName))));
+
 /** The trigger of an event: by source, then (for sources with several events) by detail.eventName. */
 function eventTriggerFor(event: object) {
   const { source } = parseWith(sourceSchema, event);
-  const triggers = EVENT_TRIGGERS.filter((trigger) => trigger.source === source);
-  const names = triggers.flatMap((trigger) => trigger.eventNames ?? []);
-  if (names.length === 0) return triggers[0]!;
+  const names = EVENT_TRIGGERS.filter((trigger) => trigger.source === source).flatMap((trigger) => trigger.eventNames ?? []);
+  if (names.length === 0) return triggerOf(source, undefined)!;
   const eventNameSchema = z.object({
     detail: z.looseObject({ eventName: z.enum(names, { error: `must be ${names.join(' or ')}` }) }, { error: 'must be an object' }),
   });
-  const { eventName } = parseWith(eventNameSchema, event).detail;
-  return triggers.find((trigger) => trigger.eventNames?.includes(eventName))!;
+  return triggerOf(source, parseWith(eventNameSchema, event).detail.eventName)!;
 }
 
 // Any envelope key makes the input an event: an event missing its source is told so, not read as console input.
@@ -62,7 +64,7 @@ export function refusalOf(input: unknown, message: string): { readonly trigger: 
   const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
   const [source, detailType, eventId] = (['source', 'detail-type', 'id'] as const).map((key) => (isObject ? stringAt(input, key) : undefined));
   const eventName = isObject ? stringAt((input as Record<string, unknown>)['detail'], 'eventName') : undefined;
-  const known = isObject && isEvent(input) ? EVENT_TRIGGERS.find((t) => t.source === source && (t.eventNames === undefined || (eventName !== undefined && t.eventNames.includes(eventName)))) : undefined;
+  const known = isObject && isEvent(input) ? triggerOf(source, eventName) : undefined;
   return {
     trigger: known?.trigger ?? 'manual',
     refusal: { message: capped(message, MAX_MESSAGE), ...(source && { source }), ...(detailType && { detailType }), ...(eventId && { eventId }), ...(eventName && { eventName }) },

@@ -8,8 +8,7 @@
  * - config/targets.ts: exclusions, deletable types, and whether tags must be read.
  */
 export { configSchema, type ConfigInput, type EnforcerConfig } from './config/schema.ts';
-export type { TagReference } from './config/contact-schema.ts';
-export { type AccountTags, splitTagPair } from './config/tags.ts';
+export type { AccountTags } from './config/tags.ts';
 export { loadConfig, parseConfig } from './config/load.ts';
 export { accountConflicts, resolveDesired, resolveSources } from './config/resolve.ts';
 export { deletableTypes, isExcluded, usesTags } from './config/targets.ts';

@@ -26,7 +26,7 @@ const accountJoinedEvent = serviceEvent(SOURCE, ACCOUNT_JOINED_EVENT_NAME, {
 });
 
 /** The assumed path of the joined account's id: no public sample confirms it (see events/README.md). */
-export const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
+const JOINED_ACCOUNT_ID_PATH = 'detail.serviceEventDetails.accountId';
 
 /**
  * The window around joinedTime in which an account's JoinedTimestamp counts as this event's. Both name the moment the
@@ -94,7 +94,6 @@ export const accountJoined: RuledTrigger<AccountJoinedRun> = {
     description: `Organizations ${ACCOUNT_JOINED_EVENT_NAME}: reconcile the account that joined.`,
     // Both INVITED and CREATED: a created account's claim makes the second a duplicate (account-claim.ts).
     pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_SERVICE_EVENT], detail: { eventName: [ACCOUNT_JOINED_EVENT_NAME] } },
-    role: 'ChangeRulesRole',
   },
   samples: ['orgs-account-joined-organization.json'],
 };

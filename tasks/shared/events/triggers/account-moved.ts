@@ -40,7 +40,6 @@ export const accountMoved: RuledTrigger<AccountMovedRun> = {
     id: 'AccountMoved',
     description: `Organizations ${EVENT_NAME}: reconcile the moved account at its new parent.`,
     pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_API_CALL], detail: { eventName: [EVENT_NAME], ...CALL_SUCCEEDED } },
-    role: 'ChangeRulesRole',
   },
   cloudTrail: { eventSource: 'organizations.amazonaws.com', eventNames: [EVENT_NAME], recordedIn: 'management-account' },
   samples: ['orgs-move-account.json'],

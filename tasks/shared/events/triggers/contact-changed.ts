@@ -77,7 +77,6 @@ export const contactChanged: RuledTrigger<ContactChangedRun> = {
     id: 'ContactChanged',
     description: `Account ${EVENT_NAMES.join(' or ')} by anyone but the enforcer: reconcile that account.`,
     pattern: changedByOthers,
-    role: 'ChangeRulesRole',
   },
   cloudTrail: { eventSource: 'account.amazonaws.com', eventNames: EVENT_NAMES, recordedIn: 'calling-account' },
   samples: ['account-put-alternate-contact-in-member.json', 'account-delete-alternate-contact-org-context.json'],

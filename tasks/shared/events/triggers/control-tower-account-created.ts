@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { eventObject, parseEvent } from '../envelope.ts';
+import { eventObject } from '../envelope.ts';
 import { CLOUDTRAIL_SERVICE_EVENT, serviceEvent } from '../service-event.ts';
-import { accountClaimKey } from './account-claim.ts';
-import { type NewAccountRun, newAccountRun, stateSchema, unlessSucceeded } from './new-account.ts';
+import { accountCreatedTrigger, type NewAccountRun, stateSchema } from './new-account.ts';
 import type { RuledTrigger } from './trigger.ts';
 
 const SOURCE = 'aws.controltower';
@@ -13,23 +12,20 @@ const createManagedAccount = serviceEvent(SOURCE, EVENT_NAME, {
   createManagedAccountStatus: eventObject({ state: stateSchema, account: eventObject({ accountId: z.unknown().optional() }).optional() }),
 });
 
-const ACCOUNT_ID_PATH = ['detail', 'serviceEventDetails', 'createManagedAccountStatus', 'account', 'accountId'];
-
 /**
  * Control Tower created and enrolled an account. Control Tower emits the event in its home Region only, which is why
  * a forwarding stack may be deployed there (infra/stacks/control-tower-forwarder-stack.ts).
  * https://docs.aws.amazon.com/controltower/latest/userguide/lifecycle-events.html
  */
 export const controlTowerAccountCreated: RuledTrigger<NewAccountRun<'control-tower'>> = {
-  trigger: 'control-tower',
-  source: SOURCE,
-  eventNames: [EVENT_NAME],
-  parse(input) {
-    const status = parseEvent(createManagedAccount, input).detail.serviceEventDetails.createManagedAccountStatus;
-    return newAccountRun('control-tower', status.state, status.account?.accountId, ACCOUNT_ID_PATH);
-  },
-  claimKey: (run, context) => accountClaimKey(run.accountId, context),
-  skipReason: unlessSucceeded,
+  ...accountCreatedTrigger('control-tower', SOURCE, EVENT_NAME, {
+    schema: createManagedAccount,
+    statusOf: ({ detail }) => {
+      const { state, account } = detail.serviceEventDetails.createManagedAccountStatus;
+      return { state, accountId: account?.accountId };
+    },
+    accountIdPath: ['detail', 'serviceEventDetails', 'createManagedAccountStatus', 'account', 'accountId'],
+  }),
   switch: { key: 'controlTower' },
   rule: {
     id: 'ControlTower',
@@ -41,7 +37,6 @@ export const controlTowerAccountCreated: RuledTrigger<NewAccountRun<'control-tow
       'detail-type': [CLOUDTRAIL_SERVICE_EVENT],
       detail: { eventName: [EVENT_NAME], serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } },
     },
-    role: 'AccountCreationRulesRole',
   },
   samples: ['ct-create-managed-account-succeeded.json'],
 };

@@ -8,8 +8,8 @@ import type { TriggerDefinition } from './trigger.ts';
  * never be mistaken for it. `firstDeploy` marks the run CloudFormation starts when it creates the resource (a new
  * stack): a fact, not a request; resolve-targets makes that run a dry run unless `triggers.firstDeploy` is `enforce`.
  */
-export const DEPLOY_SOURCE = 'alternate-contacts-enforcer.deploy';
-export const DEPLOY_DETAIL_TYPE = 'Configuration Deployed';
+const DEPLOY_SOURCE = 'alternate-contacts-enforcer.deploy';
+const DEPLOY_DETAIL_TYPE = 'Configuration Deployed';
 
 const configHashSchema = z.string({ error: 'must be a string' }).regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash in hex');
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { eventObject, parseEvent } from '../envelope.ts';
+import { eventObject } from '../envelope.ts';
 import { CLOUDTRAIL_SERVICE_EVENT, serviceEvent } from '../service-event.ts';
-import { accountClaimKey } from './account-claim.ts';
-import { type NewAccountRun, newAccountRun, stateSchema, unlessSucceeded } from './new-account.ts';
+import { accountCreatedTrigger, type NewAccountRun, stateSchema } from './new-account.ts';
 import type { RuledTrigger } from './trigger.ts';
 
 const SOURCE = 'aws.organizations';
@@ -13,22 +12,16 @@ const createAccountResult = serviceEvent(SOURCE, EVENT_NAME, {
   createAccountStatus: eventObject({ state: stateSchema, accountId: z.unknown().optional() }),
 });
 
-const ACCOUNT_ID_PATH = ['detail', 'serviceEventDetails', 'createAccountStatus', 'accountId'];
-
 /**
  * Organizations finished creating an account (Control Tower's enrolment included, whose own event comes later).
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_cloudtrail-integration.html
  */
 export const organizationsAccountCreated: RuledTrigger<NewAccountRun<'organizations'>> = {
-  trigger: 'organizations',
-  source: SOURCE,
-  eventNames: [EVENT_NAME],
-  parse(input) {
-    const status = parseEvent(createAccountResult, input).detail.serviceEventDetails.createAccountStatus;
-    return newAccountRun('organizations', status.state, status.accountId, ACCOUNT_ID_PATH);
-  },
-  claimKey: (run, context) => accountClaimKey(run.accountId, context),
-  skipReason: unlessSucceeded,
+  ...accountCreatedTrigger('organizations', SOURCE, EVENT_NAME, {
+    schema: createAccountResult,
+    statusOf: (event) => event.detail.serviceEventDetails.createAccountStatus,
+    accountIdPath: ['detail', 'serviceEventDetails', 'createAccountStatus', 'accountId'],
+  }),
   switch: { key: 'organizations' },
   rule: {
     id: 'Organizations',
@@ -39,7 +32,6 @@ export const organizationsAccountCreated: RuledTrigger<NewAccountRun<'organizati
       'detail-type': [CLOUDTRAIL_SERVICE_EVENT],
       detail: { eventName: [EVENT_NAME], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
     },
-    role: 'AccountCreationRulesRole',
   },
   samples: ['orgs-create-account-result-succeeded.json'],
 };

@@ -51,7 +51,6 @@ export const tagsChanged: RuledTrigger<TagsChangedRun> = {
     id: 'OrganizationsTagChange',
     description: `Organizations ${EVENT_NAMES.join(' or ')}: reconcile the account whose tags changed.`,
     pattern: { source: [SOURCE], 'detail-type': [CLOUDTRAIL_API_CALL], detail: { eventName: EVENT_NAMES } },
-    role: 'AccountCreationRulesRole',
   },
   cloudTrail: { eventSource: 'organizations.amazonaws.com', eventNames: EVENT_NAMES, recordedIn: 'management-account' },
   samples: ['orgs-tag-resource-account.json'],

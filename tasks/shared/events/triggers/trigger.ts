@@ -23,12 +23,6 @@ export interface TriggerSwitch {
   readonly deployedOnlyWhen?: (config: EnforcerConfig) => boolean;
 }
 
-/**
- * The two EventBridge roles that deliver the enforcer's rules to its state machine. Each role's trust names its rules
- * by ARN, so a rule stays with its role: moving one would change both roles. A new rule takes `ChangeRulesRole`.
- */
-export type RuleRole = 'AccountCreationRulesRole' | 'ChangeRulesRole';
-
 /** The EventBridge rule that delivers a trigger's events. */
 export interface TriggerRule {
   /** PascalCase: the rule's construct id, `<id>Rule`, and its name, `AlternateContactsEnforcer-<id>`. */
@@ -36,7 +30,6 @@ export interface TriggerRule {
   readonly description: string;
   /** A pattern, or one built from the roles the put task writes as, for a trigger that must not match the enforcer's own writes. */
   readonly pattern: EventPattern | ((writerRoleArns: readonly string[]) => EventPattern);
-  readonly role: RuleRole;
 }
 
 /**

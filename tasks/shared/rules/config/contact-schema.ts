@@ -35,7 +35,7 @@ export const managedContactSchema = z.strictObject({ ...optionalFields, policy: 
     if (contact[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `must be a string: policy ${contact.policy} needs name, title, email and phone` });
   }
 });
-export const contactOverrideSchema = z.strictObject({ ...optionalFields, policy: policySchema.optional() }).superRefine(refuseFieldsWithDelete);
+const contactOverrideSchema = z.strictObject({ ...optionalFields, policy: policySchema.optional() }).superRefine(refuseFieldsWithDelete);
 
 export const perType = <T extends z.ZodType>(schema: T) =>
   z.strictObject(Object.fromEntries(CONTACT_TYPES.map((type) => [type, schema.optional()])) as Record<ContactType, z.ZodOptional<T>>);
