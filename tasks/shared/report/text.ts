@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from '../rules/contacts.ts';
 import type { ChangeOutcome, Refusal, ReportFilesOutcome, RunWarning, TypeCounts } from '../rules/model.ts';
-import type { ReportDigest } from './digest.ts';
+import { changeCount, type ReportDigest } from './digest.ts';
 import { ouPathText } from './ou-names.ts';
 import { receivedText, REFUSAL_OUTCOME } from './refusal.ts';
 
@@ -8,8 +8,6 @@ import { receivedText, REFUSAL_OUTCOME } from './refusal.ts';
  * The plain-text views of the report's digest: the SNS message and its subject, the Slack message, and what
  * `npm start` prints.
  */
-
-const changeCount = (report: ReportDigest) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
 
 /** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
 export function formatSubject(report: ReportDigest): string {
