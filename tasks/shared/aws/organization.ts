@@ -178,7 +178,7 @@ const UNKNOWN_ACCOUNT_ERRORS = new Set(['AccountNotFoundException', 'ChildNotFou
  * The one message for an account id that is not in the organization, whether a console input or an event named it.
  * MalformedInputError: retrying cannot help, and the run must stop before it writes anything.
  */
-export const notInOrganization = (accountId: string) => new MalformedInputError(`accountIds: ${accountId} is not an account of this organization`);
+const notInOrganization = (accountId: string) => new MalformedInputError(`accountIds: ${accountId} is not an account of this organization`);
 
 /** Calls Organizations about one account; an account it does not know becomes notInOrganization. */
 async function aboutAccount<T>(accountId: string, call: () => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@ export type ReportDigest = Omit<Report, 'files' | 'delivery'>;
 
 // The digest travels as state output (256 KiB at most); the run table and the report files keep every entry.
 // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
-export const MAX_LISTED = 100;
+const MAX_LISTED = 100;
 
 const capped = <T>(list: readonly T[]) => ({ listed: list.slice(0, MAX_LISTED), omitted: Math.max(0, list.length - MAX_LISTED) });
 

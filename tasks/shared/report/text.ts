@@ -94,7 +94,7 @@ export function formatSummary(report: ReportDigest): string {
 }
 
 /** Where the report files are, or why they are not there: the messages' last lines. */
-export function filesLines(files: ReportFilesOutcome): string[] {
+function filesLines(files: ReportFilesOutcome): string[] {
   if (files.status === 'STORED') return ['', `Full report (every account and type): ${files.location}report.html (also .csv, .json)`, `Open it: ${files.consoleUrl}`];
   if (files.status === 'FAILED') return ['', `Report files NOT stored: ${files.error}`];
   return [];
