@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type AttributeValue, DeleteItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { IDEMPOTENCY_TABLE } from './tables.ts';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 /**
- * The claim records as Powertools idempotency stores them in the claim table, read and deleted directly. Powertools'
- * public API takes a claim (makeIdempotent, in run-claim.ts) but offers no call to read or release one, so releasing
- * goes to the table through this adapter alone, by the record layout the idempotency documentation describes:
+ * The claim records as Powertools idempotency stores them in the claim table. Powertools' public API takes a claim
+ * (makeIdempotent, in run-claim.ts) but offers no call to read or release one, so run-claim.ts reads and deletes the
+ * record itself, by the layout written here alone, as the idempotency documentation describes it:
  * https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/ ("Required resources": the table's
  * partition key `id` and TTL attribute `expiration`; "Customizing the idempotency key prefix"; the record's `status`
  * and, once completed, the function's result in `data`).
@@ -26,26 +25,8 @@ export function claimRecordId(claimKey: string): string {
   return `${CLAIM_RECORD.keyPrefix}#${hash}`;
 }
 
-/** The claim records of one claim table. */
-export class ClaimRecords {
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
-
-  private key(claimKey: string): Record<string, AttributeValue> {
-    return { [IDEMPOTENCY_TABLE.partitionKey]: { S: claimRecordId(claimKey) } };
-  }
-
-  /** The run whose plan holds the claim; none while the claim is still being taken (no result yet) or when there is no claim. */
-  async holderRunId(claimKey: string): Promise<string | undefined> {
-    const { Item } = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(claimKey), ConsistentRead: true }));
-    // `data` is the claimed function's result, the holder's RunPlan, stored as a DynamoDB map.
-    return Item?.['data']?.M?.['runId']?.S;
-  }
-
-  /** Deletes the claim, so that the next event with the same key starts a run again. */
-  async delete(claimKey: string): Promise<void> {
-    await this.dynamodb.send(new DeleteItemCommand({ TableName: this.tableName, Key: this.key(claimKey) }));
-  }
+/** The run whose plan a claim record holds; none while the claim is still being taken (no result yet) or without a record. */
+export function claimHolderRunId(record: Record<string, AttributeValue> | undefined): string | undefined {
+  // `data` is the claimed function's result, the holder's RunPlan, stored as a DynamoDB map.
+  return record?.['data']?.M?.['runId']?.S;
 }

@@ -32,7 +32,7 @@ export interface MetricSet {
  * Events and inputs refused as malformed: 1 in the Report task's line of a refused run, whichever state refused it,
  * next to Runs with Status REFUSED.
  */
-export const REFUSED_INPUTS_METRIC = { namespace: 'AlternateContactsEnforcer', metricName: 'RefusedInputs' } as const;
+const REFUSED_INPUTS_METRIC = { namespace: METRICS_NAMESPACE, metricName: 'RefusedInputs' } as const;
 
 /**
  * An account-joined event without its account id at the assumed path: its run found the joined accounts

@@ -6,7 +6,7 @@ import { describeError } from '../rules/errors.ts';
 const sns = new SNSClient({});
 const secrets = new SecretsManagerClient({});
 
-export async function publishToTopic(topicArn: string, subject: string, message: string): Promise<'SENT'> {
+async function publishToTopic(topicArn: string, subject: string, message: string): Promise<'SENT'> {
   await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
   return 'SENT';
 }
@@ -38,7 +38,7 @@ function slackWebhook(secretName: string): Promise<string | undefined> {
  * Posts to a Slack incoming webhook. The URL is a credential: it never reaches a log, and any error text that could
  * carry it (fetch names the URL it failed to parse) has it redacted.
  */
-export async function postToSlack(secretName: string, text: string): Promise<'SENT' | 'SKIPPED'> {
+async function postToSlack(secretName: string, text: string): Promise<'SENT' | 'SKIPPED'> {
   const url = await slackWebhook(secretName);
   if (!url) return 'SKIPPED';
   try {

@@ -15,6 +15,7 @@ import { describeError } from '../rules/errors.ts';
 import { type AccountTags, type EnforcerConfig, isExcluded, usesTags } from '../rules/config.ts';
 import { MalformedInputError } from '../rules/errors.ts';
 import type { OuNames } from '../rules/model.ts';
+import { namesOf } from '../report/ou-names.ts';
 
 // Adaptive retry: the walk sends several parents' calls at once from one container, and the client's own rate limiter
 // settles them at the rate Organizations answers instead of failing the walk on a throttle.
@@ -73,17 +74,17 @@ interface Parent {
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
  */
 export class OuNameBook {
-  private readonly names = new Map<string, string>();
+  private readonly names: Record<string, string> = {};
   private readonly asked = new Map<string, Promise<void>>();
   private readonly unread = new Map<string, string>();
 
   record(ouId: string, name: string | undefined): void {
-    if (name) this.names.set(ouId, name);
+    if (name) this.names[ouId] = name;
   }
 
   /** Reads the names of these OUs that are not known yet. */
   async describe(ouIds: readonly string[]): Promise<void> {
-    await Promise.all(ouIds.map((ouId) => this.names.has(ouId) ? undefined : this.ask(ouId)));
+    await Promise.all(ouIds.map((ouId) => Object.hasOwn(this.names, ouId) ? undefined : this.ask(ouId)));
   }
 
   private ask(ouId: string): Promise<void> {
@@ -104,9 +105,8 @@ export class OuNameBook {
   /** The names of these OUs, and those that could not be read with the first reason. */
   namesOf(ouIds: Iterable<string>): OuNames {
     const wanted = new Set(ouIds);
-    const names = Object.fromEntries([...this.names].filter(([ouId]) => wanted.has(ouId)));
     const unread = [...this.unread].filter(([ouId]) => wanted.has(ouId));
-    return { names, ...(unread.length > 0 && { unread: { ouIds: unread.map(([ouId]) => ouId), error: unread[0]![1] } }) };
+    return { names: namesOf(wanted, this.names), ...(unread.length > 0 && { unread: { ouIds: unread.map(([ouId]) => ouId), error: unread[0]![1] } }) };
   }
 }
 
@@ -178,7 +178,7 @@ const UNKNOWN_ACCOUNT_ERRORS = new Set(['AccountNotFoundException', 'ChildNotFou
  * The one message for an account id that is not in the organization, whether a console input or an event named it.
  * MalformedInputError: retrying cannot help, and the run must stop before it writes anything.
  */
-export const notInOrganization = (accountId: string) => new MalformedInputError(`accountIds: ${accountId} is not an account of this organization`);
+const notInOrganization = (accountId: string) => new MalformedInputError(`accountIds: ${accountId} is not an account of this organization`);
 
 /** Calls Organizations about one account; an account it does not know becomes notInOrganization. */
 async function aboutAccount<T>(accountId: string, call: () => Promise<T>): Promise<T> {

@@ -20,7 +20,7 @@ export interface ReportLocation {
 export const LATEST_PREFIX = 'latest/';
 
 /** The run's folder, dated by the report's time in UTC, so a year's reports list by day. */
-export function runPrefix(runId: string, reportedAt: string): string {
+function runPrefix(runId: string, reportedAt: string): string {
   const [yyyy, mm, dd] = reportedAt.slice(0, 10).split('-');
   return `reports/${yyyy}/${mm}/${dd}/${runId}/`;
 }
@@ -34,7 +34,7 @@ const copySourceKey = (key: string) => key.split('/').map(encodeURIComponent).jo
  * is byte for byte the run's file, and the copy is a server-side operation however large the report.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
  */
-export async function storeReportFiles(
+async function storeReportFiles(
   bucket: string,
   { runId, reportedAt, updateLatest }: { runId: string; reportedAt: string; updateLatest: boolean },
   files: readonly ReportFile[],

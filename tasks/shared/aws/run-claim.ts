@@ -2,7 +2,7 @@ import { IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } f
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { CLAIM_RECORD, ClaimRecords } from './claim-record.ts';
+import { CLAIM_RECORD, claimHolderRunId, claimRecordId } from './claim-record.ts';
 import { ENV, requiredEnv } from './env.ts';
 import { ClaimTableError } from '../rules/errors.ts';
 import type { RunPlan } from '../rules/model.ts';
@@ -28,7 +28,6 @@ const persistenceStore = new DynamoDBPersistenceLayer({ tableName, keyAttr: IDEM
 const dynamodb = new DynamoDBClient({});
 const { keyPrefix, eventKeyJmesPath, hashFunction } = CLAIM_RECORD;
 const config = new IdempotencyConfig({ eventKeyJmesPath, hashFunction, expiresAfterSeconds: CLAIM_SECONDS });
-const claimRecords = new ClaimRecords(dynamodb, tableName);
 
 const claim = makeIdempotent(async ({ plan }: Claim): Promise<RunPlan> => plan, { persistenceStore, config, keyPrefix });
 
@@ -43,7 +42,18 @@ async function onClaimTable<T>(what: string, request: () => Promise<T>): Promise
   }
 }
 
-const holderKey = (runId: string) => ({ [IDEMPOTENCY_TABLE.partitionKey]: { S: `${HOLDER_PREFIX}${runId}` } });
+const holderItemId = (runId: string) => `${HOLDER_PREFIX}${runId}`;
+const itemKey = (id: string) => ({ [IDEMPOTENCY_TABLE.partitionKey]: { S: id } });
+
+/** One item of the claim table, a claim record or a holder item, by its `id`. */
+async function readItem(what: string, id: string) {
+  const { Item } = await onClaimTable(what, () => dynamodb.send(new GetItemCommand({ TableName: tableName, Key: itemKey(id), ConsistentRead: true })));
+  return Item;
+}
+
+async function deleteItem(what: string, id: string): Promise<void> {
+  await onClaimTable(what, () => dynamodb.send(new DeleteItemCommand({ TableName: tableName, Key: itemKey(id) })));
+}
 
 /**
  * Claims the key for this plan and returns the plan that holds the claim: this one, or an earlier run's.
@@ -57,7 +67,7 @@ export async function claimRun(claimKey: string, plan: RunPlan, context: Context
     const expiry = String(Math.floor(Date.now() / 1000) + CLAIM_SECONDS);
     const update = new UpdateItemCommand({
       TableName: tableName,
-      Key: holderKey(plan.runId),
+      Key: itemKey(holderItemId(plan.runId)),
       UpdateExpression: 'SET claimKey = :claimKey, #expiry = :expiry',
       ExpressionAttributeNames: { '#expiry': IDEMPOTENCY_TABLE.timeToLive },
       ExpressionAttributeValues: { ':claimKey': { S: claimKey }, ':expiry': { N: expiry } },
@@ -69,7 +79,7 @@ export async function claimRun(claimKey: string, plan: RunPlan, context: Context
 
 /** Deletes the claim, so that the next event with the same key starts a run again. */
 export async function releaseClaim(claimKey: string): Promise<void> {
-  await onClaimTable(`releasing ${claimKey}`, () => claimRecords.delete(claimKey));
+  await deleteItem(`releasing ${claimKey}`, claimRecordId(claimKey));
 }
 
 /**
@@ -78,12 +88,11 @@ export async function releaseClaim(claimKey: string): Promise<void> {
  * (its in-progress lock lapses with the claiming invocation). Returns the key released, if any.
  */
 export async function releaseClaimOfRun(runId: string): Promise<string | undefined> {
-  const { Item } = await onClaimTable(`reading the claim of ${runId}`, () => dynamodb.send(new GetItemCommand({ TableName: tableName, Key: holderKey(runId), ConsistentRead: true })));
-  const claimKey = Item?.['claimKey']?.S;
+  const claimKey = (await readItem(`reading the claim of ${runId}`, holderItemId(runId)))?.['claimKey']?.S;
   if (!claimKey) return undefined;
-  const heldBy = await onClaimTable(`reading ${claimKey}`, () => claimRecords.holderRunId(claimKey));
+  const heldBy = claimHolderRunId(await readItem(`reading ${claimKey}`, claimRecordId(claimKey)));
   if (heldBy === runId) await releaseClaim(claimKey);
-  await onClaimTable(`forgetting the claim of ${runId}`, () => dynamodb.send(new DeleteItemCommand({ TableName: tableName, Key: holderKey(runId) })));
+  await deleteItem(`forgetting the claim of ${runId}`, holderItemId(runId));
   return heldBy === runId ? claimKey : undefined;
 }
 

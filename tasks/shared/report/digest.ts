@@ -7,7 +7,7 @@ export type ReportDigest = Omit<Report, 'files' | 'delivery'>;
 
 // The digest travels as state output (256 KiB at most); the run table and the report files keep every entry.
 // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
-export const MAX_LISTED = 100;
+const MAX_LISTED = 100;
 
 const capped = <T>(list: readonly T[]) => ({ listed: list.slice(0, MAX_LISTED), omitted: Math.max(0, list.length - MAX_LISTED) });
 
@@ -54,8 +54,10 @@ export function digestOf(model: ReportModel, laterNotes: readonly string[] = [])
   };
 }
 
+/** The changes the run made (or, in a dry run, would have made), across the managed types. */
+export const changeCount = (report: ReportDigest): number => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
+
 /** True when the run changed nothing (nor would have, in a dry run) and failed nothing; a refused input or a warning never is. */
 export function isUneventful(report: ReportDigest): boolean {
-  const changes = Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
-  return !report.refusal && !report.warnings && changes === 0 && report.accountsFailed === 0;
+  return !report.refusal && !report.warnings && changeCount(report) === 0 && report.accountsFailed === 0;
 }

@@ -107,7 +107,7 @@ export interface ReportModelInput {
   readonly configHash: string;
 }
 
-export const emptyCounts = (): TypeCounts => ({ assigned: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+const emptyCounts = (): TypeCounts => ({ assigned: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
 export const countKey = (outcome: Outcome) => outcome.toLowerCase() as Lowercase<Outcome>;
 
 type TypeOutcome = NonNullable<AccountResult['types'][ContactType]>;
@@ -164,7 +164,7 @@ function listsOf(result: AccountResult): { changes: ReportChange[]; failures: Pl
 }
 
 /** Every guarded account whose locked types differed (a write was due), with those types. */
-export function guardedDrift(results: readonly AccountResult[], lockedTypes: readonly ContactType[]): GuardedDrift[] {
+function guardedDrift(results: readonly AccountResult[], lockedTypes: readonly ContactType[]): GuardedDrift[] {
   return results.filter((result) => result.guarded).flatMap(({ accountId, accountName, ouPath, types }) => {
     const differing = lockedTypes.filter((type) => {
       const action = types[type]?.action;

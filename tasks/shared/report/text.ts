@@ -1,6 +1,6 @@
 import { CONTACT_TYPES, type ContactType } from '../rules/contacts.ts';
 import type { ChangeOutcome, Refusal, ReportFilesOutcome, RunWarning, TypeCounts } from '../rules/model.ts';
-import type { ReportDigest } from './digest.ts';
+import { changeCount, type ReportDigest } from './digest.ts';
 import { ouPathText } from './ou-names.ts';
 import { receivedText, REFUSAL_OUTCOME } from './refusal.ts';
 
@@ -8,8 +8,6 @@ import { receivedText, REFUSAL_OUTCOME } from './refusal.ts';
  * The plain-text views of the report's digest: the SNS message and its subject, the Slack message, and what
  * `npm start` prints.
  */
-
-const changeCount = (report: ReportDigest) => Object.values(report.counts).reduce((sum, c) => sum + c.assigned + c.updated + c.deleted, 0);
 
 /** A message subject: SNS allows fewer than 100 characters. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
 export function formatSubject(report: ReportDigest): string {
@@ -96,7 +94,7 @@ export function formatSummary(report: ReportDigest): string {
 }
 
 /** Where the report files are, or why they are not there: the messages' last lines. */
-export function filesLines(files: ReportFilesOutcome): string[] {
+function filesLines(files: ReportFilesOutcome): string[] {
   if (files.status === 'STORED') return ['', `Full report (every account and type): ${files.location}report.html (also .csv, .json)`, `Open it: ${files.consoleUrl}`];
   if (files.status === 'FAILED') return ['', `Report files NOT stored: ${files.error}`];
   return [];

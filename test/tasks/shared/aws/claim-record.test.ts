@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { claimRecordId } from '#shared/aws/claim-record';
+import { claimHolderRunId, claimRecordId } from '#shared/aws/claim-record';
 import type { RunPlan } from '#shared/rules/model';
 import { lambdaContext, loadTask } from '../../support.ts';
 import { mockClaimTable } from './claim-table.ts';
@@ -23,5 +23,11 @@ describe('claim-record: the claim table as Powertools idempotency writes it', ()
     await claimRun(claimKey, plan('first', claimKey), lambdaContext);
 
     expect(items.get(claimRecordId(claimKey))).toMatchObject({ status: { S: 'COMPLETED' }, data: { M: { runId: { S: 'first' } } } });
+    expect(claimHolderRunId(items.get(claimRecordId(claimKey)))).toBe('first');
+  });
+
+  it('names no holder while the claim is still being taken, nor without a record', () => {
+    expect(claimHolderRunId({ id: { S: claimRecordId('account:222222222222') }, status: { S: 'INPROGRESS' } })).toBeUndefined();
+    expect(claimHolderRunId(undefined)).toBeUndefined();
   });
 });
