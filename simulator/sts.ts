@@ -33,7 +33,6 @@ export function stsService(sim: Sim): Service {
   return {
     protocol: 'awsQuery',
     targetOf: (op, call) => (op === 'AssumeRole' ? ROLE_ARN.exec(String(call.input.RoleArn))?.[1] : undefined),
-    quotaOf: () => undefined,
     handle: (op, call) => {
       if (op === 'AssumeRole') return assumeRole(call);
       if (op === 'GetCallerIdentity') return { UserId: call.caller.arn.split('/').at(-1), Account: call.caller.accountId, Arn: call.caller.arn };
