@@ -48,7 +48,7 @@ const accounts = Number(values.accounts);
 
 function reportFilesFigures(count: number): ReportFigures {
   const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const output = execFileSync(process.execPath, [tsx, join(import.meta.dirname, 'bench-report.ts'), String(count), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync(process.execPath, [tsx, join(import.meta.dirname, 'report.ts'), String(count), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ReportFigures;
 }
 const speedup = Number(values.speedup);

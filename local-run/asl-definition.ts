@@ -4,7 +4,7 @@ import { RUN_TIMEOUT_SECONDS } from '#shared/rules/run-limits';
 
 /** statemachine/enforcer.asl.json as the local engine reads it: its states, nested Map processors included. */
 
-export const DEFINITION_PATH = join(import.meta.dirname, '..', 'statemachine', 'enforcer.asl.json');
+const DEFINITION_PATH = join(import.meta.dirname, '..', 'statemachine', 'enforcer.asl.json');
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface AslState {

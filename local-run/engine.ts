@@ -16,7 +16,7 @@ import { type Handler, invoke, stallAllowance, type TaskCall } from './task-invo
  * Its parts: asl-definition.ts (reading the definition), task-invoke.ts (a Task state's Lambda invocation),
  * distributed-map.ts (the Distributed Map), execution.ts (how an execution ends); importers take the names from here.
  */
-export { allStates, type AslDefinition, DEFINITION_PATH, readDefinition, substitute } from './asl-definition.ts';
+export { allStates, type AslDefinition, readDefinition } from './asl-definition.ts';
 export type { Execution } from './execution.ts';
 export type { TaskCall } from './task-invoke.ts';
 
@@ -107,5 +107,3 @@ export async function createEngine(options: EngineOptions) {
     },
   };
 }
-
-export type Engine = Awaited<ReturnType<typeof createEngine>>;

@@ -1,6 +1,7 @@
 import { type EnforcerConfig, resolveDesired } from '#shared/rules/config';
 import { CONTACT_TYPES, type Contact, type ContactType, contactOf } from '#shared/rules/contacts';
 import { NAMES } from '../infra/names.ts';
+import { ACCOUNT_SERVICE_PRINCIPAL, FULL_AWS_ACCESS_POLICY_ID } from '../simulator/aws-facts.ts';
 import { type AccountStatus, type SimAccount, type SimState, SIMULATOR_URL_PLACEHOLDER } from '../simulator/state.ts';
 
 /**
@@ -30,8 +31,6 @@ export const SLACK_WEBHOOK_PATH = '/slack/services/T0SIMULATED/B0SIMULATED/alter
 
 /** Holds the security account, where the enforcer runs in the delegated topology. */
 export const SECURITY_OU_ID = 'ou-ab12-s3cur1ty';
-/** AWS's own SCP, attached to every root, OU and account when SCPs are enabled; it allows everything. */
-export const FULL_AWS_ACCESS_POLICY_ID = 'p-FullAWSAccess';
 /** The management account's organization trail: multi-Region, logging every management event of every account. */
 export const ORGANIZATION_TRAIL_NAME = 'organization-trail';
 const INFRASTRUCTURE_OU_ID = 'ou-ab12-1nfra001';
@@ -90,7 +89,7 @@ export function organizationShell(config: EnforcerConfig): SimState {
       { id: QUARANTINE_OU_ID, name: 'Quarantine', parentId: ROOT_ID },
     ],
     accounts: [],
-    delegatedAdministrators: [{ accountId: SECURITY_ACCOUNT_ID, servicePrincipal: 'account.amazonaws.com' }],
+    delegatedAdministrators: [{ accountId: SECURITY_ACCOUNT_ID, servicePrincipal: ACCOUNT_SERVICE_PRINCIPAL }],
     trustedAccess: true,
     stackSetsTrustedAccess: true,
     // `cdk bootstrap` of each account and Region a README deploy line deploys to (version 30: CDK's at writing).

@@ -1,5 +1,6 @@
 import {
   ACCOUNT_API_RATES,
+  ACCOUNT_SERVICE_PRINCIPAL,
   ACCOUNT_ID_MEMBER,
   ALTERNATE_CONTACT_TYPES,
   type AlternateContactType,
@@ -24,8 +25,6 @@ import { type Call, isDelegatedAdmin, type Quota, type Service, type Sim, SimErr
  * rules as the simulator states them (aws-facts.ts).
  * https://docs.aws.amazon.com/accounts/latest/reference/API_PutAlternateContact.html
  */
-
-const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
 const QUOTAS: Record<string, Quota> = Object.fromEntries(Object.entries(ACCOUNT_API_RATES).map(([op, rate]) => [op, { bucket: `account:${op}`, ...rate }]));
 
@@ -80,9 +79,9 @@ export function accountService(sim: Sim): Service {
 
     validated('AccountId', ACCOUNT_ID_MEMBER, accountId);
     const member = memberResource(accountId);
-    const mayUseAccountId = call.caller.accountId === state.managementAccountId || isDelegatedAdmin(state, call.caller.accountId, SERVICE_PRINCIPAL);
+    const mayUseAccountId = call.caller.accountId === state.managementAccountId || isDelegatedAdmin(state, call.caller.accountId, ACCOUNT_SERVICE_PRINCIPAL);
     if (!mayUseAccountId) throw denied(call, op, member);
-    if (!state.trustedAccess) throw denied(call, op, member, `(trusted access for ${SERVICE_PRINCIPAL} is not enabled)`);
+    if (!state.trustedAccess) throw denied(call, op, member, `(trusted access for ${ACCOUNT_SERVICE_PRINCIPAL} is not enabled)`);
     // The management account is not a member: AccountId must never name it, it is handled in standalone context.
     // https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
     if (accountId === state.managementAccountId) throw denied(call, op, member);

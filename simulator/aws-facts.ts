@@ -25,6 +25,15 @@ export const POLICY_ID = /^p-[0-9a-zA-Z_]{8,128}$/;
  */
 export const FULL_AWS_ACCESS_POLICY_ID = 'p-FullAWSAccess';
 
+/** The PolicyType of a service control policy. https://docs.aws.amazon.com/organizations/latest/APIReference/API_PolicyTypeSummary.html */
+export const SCP_TYPE = 'SERVICE_CONTROL_POLICY';
+
+/**
+ * The Account Management service's principal: the one trusted access and delegated administration name.
+ * https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
+ */
+export const ACCOUNT_SERVICE_PRINCIPAL = 'account.amazonaws.com';
+
 // --- The Account Management API: alternate contacts ---
 
 /** AlternateContactType's valid values. https://docs.aws.amazon.com/accounts/latest/reference/API_AlternateContact.html */

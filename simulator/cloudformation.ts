@@ -41,8 +41,6 @@ export function cloudFormationService(sim: Sim): Service {
 
   return {
     protocol: 'awsQuery',
-    targetOf: () => undefined,
-    quotaOf: () => undefined,
     handle: (op, call) => {
       if (op === 'ListStackSets') return listStackSets(call);
       if (op === 'DescribeStacks') return describeStacks(call);

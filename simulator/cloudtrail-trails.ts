@@ -76,8 +76,6 @@ export function cloudTrailService(sim: Sim): Service {
 
   return {
     protocol: 'awsJson1_1',
-    targetOf: () => undefined,
-    quotaOf: () => undefined,
     handle: (op, call) => {
       authorize(op, call);
       if (op === 'DescribeTrails') return describeTrails(call);

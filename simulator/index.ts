@@ -153,7 +153,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
 
   function throttles(service: Service, op: string, caller: Caller): boolean {
-    const quota = service.quotaOf(op);
+    const quota = service.quotaOf?.(op);
     if (!quota) return false;
     const key = `${caller.accountId}/${quota.bucket}`;
     let bucket = buckets.get(key);
@@ -177,7 +177,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const operation = `${serviceName}:${op}`;
       const caller = callerOf(accessKeyId);
       const call = { caller: caller ?? { accountId: '', arn: '' }, region, input };
-      const target = caller && service.targetOf(op, call);
+      const target = caller && service.targetOf?.(op, call);
       recorder.call(operation, caller?.accountId, target);
       if (target && service.isStandalone?.(call)) recorder.standalone(target);
       const latency = typeof latencyMs === 'number' ? latencyMs : (latencyMs[serviceName] ?? 0);

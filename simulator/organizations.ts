@@ -1,5 +1,5 @@
-import { ORGANIZATIONS_MAX_RESULTS as MAX_RESULTS, ORGANIZATIONS_RATE } from './aws-facts.ts';
-import { policyArn, SCP_TYPE, scpsEnabled } from './service-control-policies.ts';
+import { ACCOUNT_SERVICE_PRINCIPAL, ORGANIZATIONS_MAX_RESULTS as MAX_RESULTS, ORGANIZATIONS_RATE, SCP_TYPE } from './aws-facts.ts';
+import { policyArn, scpsEnabled } from './service-control-policies.ts';
 import type { ServicePolicy, SimAccount } from './state.ts';
 import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, type Sim, SimError, stringInput, unknownOperation } from './service.ts';
 
@@ -11,7 +11,6 @@ import { type Call, isDelegatedAdmin, type Quota, requiredInput, type Service, t
  */
 
 const QUOTA: Quota = { bucket: 'organizations', ...ORGANIZATIONS_RATE };
-const SERVICE_PRINCIPAL = 'account.amazonaws.com';
 
 function invalidInput(reason: string, message: string): SimError {
   return new SimError('InvalidInputException', message, 400, { Reason: reason });
@@ -82,12 +81,12 @@ export function organizationsService(sim: Sim): Service {
     Arn: policyArn(state, policy),
     Name: policy.name,
     Description: policy.description,
-    Type: 'SERVICE_CONTROL_POLICY',
+    Type: SCP_TYPE,
     AwsManaged: policy.awsManaged,
   });
   /** What trusted access the organization has granted, with the date AWS reports (the simulator's start). */
   const enabledServicePrincipals = () => [
-    ...(state.trustedAccess ? [SERVICE_PRINCIPAL] : []),
+    ...(state.trustedAccess ? [ACCOUNT_SERVICE_PRINCIPAL] : []),
     ...(state.stackSetsTrustedAccess ? ['member.org.stacksets.cloudformation.amazonaws.com'] : []),
     ...(state.controlTower ? ['controltower.amazonaws.com'] : []),
   ];
@@ -156,7 +155,7 @@ export function organizationsService(sim: Sim): Service {
       const targetId = requiredInput(call, 'TargetId');
       const filter = requiredInput(call, 'Filter');
       if (!isTarget(targetId)) throw new SimError('TargetNotFoundException', 'We can\'t find a root, OU, account, or policy with the TargetId that you specified.');
-      const policies = filter === 'SERVICE_CONTROL_POLICY' ? (state.policies ?? []).filter((p) => p.targets.includes(targetId)) : [];
+      const policies = filter === SCP_TYPE ? (state.policies ?? []).filter((p) => p.targets.includes(targetId)) : [];
       return page(policies.map(describePolicySummary), call, 'Policies');
     },
     DescribePolicy: (call) => {

@@ -87,8 +87,6 @@ export function s3Service(sim: Sim): Service {
 
   return {
     protocol: 'restXml',
-    targetOf: () => undefined,
-    quotaOf: () => undefined,
     handle: (op, call) => {
       switch (op) {
         case 'PutObject':

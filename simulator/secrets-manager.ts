@@ -13,8 +13,6 @@ const ARN_SUFFIX = 'SiMuLa';
 export function secretsManagerService(sim: Sim): Service {
   return {
     protocol: 'awsJson1_1',
-    targetOf: () => undefined,
-    quotaOf: () => undefined,
     handle: (op, call) => {
       if (op !== 'GetSecretValue') throw unknownOperation(op);
       const secretId = requiredInput(call, 'SecretId');

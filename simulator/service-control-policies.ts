@@ -1,4 +1,4 @@
-import { FULL_AWS_ACCESS_POLICY_ID } from './aws-facts.ts';
+import { FULL_AWS_ACCESS_POLICY_ID, SCP_TYPE } from './aws-facts.ts';
 import type { ServicePolicy, SimAccount, SimState } from './state.ts';
 
 /**
@@ -19,8 +19,6 @@ import type { ServicePolicy, SimAccount, SimState } from './state.ts';
  * Conditions follow IAM's operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
  * an operator it does not model fails the call loudly rather than deciding it by guess.
  */
-
-export const SCP_TYPE = 'SERVICE_CONTROL_POLICY';
 
 /** The condition keys of one request, lower-cased, each with its values (a single-valued key has one). */
 export type RequestContext = ReadonlyMap<string, readonly string[]>;

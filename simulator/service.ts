@@ -41,11 +41,12 @@ export interface Quota {
 
 export interface Service {
   readonly protocol: Protocol;
-  /** The account a call acts on, for the per-target statistics; undefined when it acts on none. */
-  targetOf(op: string, call: Call): string | undefined;
+  /** The account a call acts on, for the per-target statistics; undefined (or no targetOf) when it acts on none. */
+  targetOf?(op: string, call: Call): string | undefined;
   /** True when the call acts on the caller's own account without naming it (the Account API's standalone context). */
   isStandalone?(call: Call): boolean;
-  quotaOf(op: string): Quota | undefined;
+  /** The rate an operation draws from; undefined (or no quotaOf) when the simulator does not throttle it. */
+  quotaOf?(op: string): Quota | undefined;
   /** Returns the operation's output shape, or throws a SimError. */
   handle(op: string, call: Call): unknown;
 }

@@ -8,8 +8,6 @@ import { requiredInput, type Service, type Sim, SimError, stringInput, unknownOp
 export function snsService(sim: Sim): Service {
   return {
     protocol: 'awsQuery',
-    targetOf: () => undefined,
-    quotaOf: () => undefined,
     handle: (op, call) => {
       if (op !== 'Publish') throw unknownOperation(op);
       const topicArn = requiredInput(call, 'TopicArn');

@@ -1,3 +1,4 @@
+import { notAuthorized } from './aws-facts.ts';
 import { type Call, requiredInput, type Service, type Sim, SimError, unknownOperation } from './service.ts';
 
 /**
@@ -15,7 +16,7 @@ export function stsService(sim: Sim): Service {
     const [, accountId, roleName] = ROLE_ARN.exec(roleArn) ?? [];
     const trusted = sim.state.roles[roleArn] ?? [];
     if (!accountId || !roleName || !trusted.includes(call.caller.accountId)) {
-      throw new SimError('AccessDenied', `User: ${call.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+      throw new SimError('AccessDenied', notAuthorized(call.caller.arn, 'sts:AssumeRole', roleArn), 403);
     }
     const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
     const session = sim.startSession(accountId, arn);
@@ -33,7 +34,6 @@ export function stsService(sim: Sim): Service {
   return {
     protocol: 'awsQuery',
     targetOf: (op, call) => (op === 'AssumeRole' ? ROLE_ARN.exec(String(call.input.RoleArn))?.[1] : undefined),
-    quotaOf: () => undefined,
     handle: (op, call) => {
       if (op === 'AssumeRole') return assumeRole(call);
       if (op === 'GetCallerIdentity') return { UserId: call.caller.arn.split('/').at(-1), Account: call.caller.accountId, Arn: call.caller.arn };

@@ -11,6 +11,17 @@ const OUTSIDE_THE_PRODUCT = '^(local-run|simulator|bench|test)/';
 /** A task handler: one Lambda per file, directly under tasks/. */
 const TASK_HANDLER = '^tasks/[^/]+[.]ts$';
 
+/** A group of tasks/shared/: of tasks/, it imports only itself and the groups it rests on. */
+function layer(name: string, comment: string, group: string, restsOn: readonly string[]): IForbiddenRuleType {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: `^tasks/shared/${group}/` },
+    to: { path: '^tasks/', pathNot: `^tasks/shared/(${[...restsOn, group].join('|')})/` },
+  };
+}
+
 export const ARCHITECTURE_RULES: IForbiddenRuleType[] = [
   {
     name: 'no-cycles',
@@ -19,34 +30,10 @@ export const ARCHITECTURE_RULES: IForbiddenRuleType[] = [
     from: {},
     to: { circular: true },
   },
-  {
-    name: 'rules-are-the-bottom-layer',
-    comment: 'tasks/shared/rules/ holds pure rules: it imports nothing else of tasks/.',
-    severity: 'error',
-    from: { path: '^tasks/shared/rules/' },
-    to: { path: '^tasks/', pathNot: '^tasks/shared/rules/' },
-  },
-  {
-    name: 'events-import-only-rules',
-    comment: 'Event parsers rest on the rules alone.',
-    severity: 'error',
-    from: { path: '^tasks/shared/events/' },
-    to: { path: '^tasks/', pathNot: '^tasks/shared/(rules|events)/' },
-  },
-  {
-    name: 'report-imports-only-rules',
-    comment: 'Report rendering rests on the rules alone.',
-    severity: 'error',
-    from: { path: '^tasks/shared/report/' },
-    to: { path: '^tasks/', pathNot: '^tasks/shared/(rules|report)/' },
-  },
-  {
-    name: 'aws-imports-rules-and-report',
-    comment: 'The AWS adapters rest on the rules and the report rendering; nothing below imports them.',
-    severity: 'error',
-    from: { path: '^tasks/shared/aws/' },
-    to: { path: '^tasks/', pathNot: '^tasks/shared/(rules|report|aws)/' },
-  },
+  layer('rules-are-the-bottom-layer', 'tasks/shared/rules/ holds pure rules: it imports nothing else of tasks/.', 'rules', []),
+  layer('events-import-only-rules', 'Event parsers rest on the rules alone.', 'events', ['rules']),
+  layer('report-imports-only-rules', 'Report rendering rests on the rules alone.', 'report', ['rules']),
+  layer('aws-imports-rules-and-report', 'The AWS adapters rest on the rules and the report rendering; nothing below imports them.', 'aws', ['rules', 'report']),
   {
     name: 'handlers-import-only-shared',
     comment: 'A task handler builds on tasks/shared/, never on another handler.',
