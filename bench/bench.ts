@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatReportFigures, type ReportFigures } from './report.ts';
 import type { Report, WorkList } from '#shared/rules/model';
 import { ACCOUNT_API_QUOTAS } from '#shared/rules/pacing';
+import { PAYLOAD_LIMIT_BYTES } from '#shared/rules/run-limits';
 import { costOfRun, type CostLine } from './cost.ts';
 import { startLocalEnforcer } from '../local-run/enforcer.ts';
 import { allStates, readDefinition } from '../local-run/engine.ts';
@@ -57,7 +58,6 @@ const config = loadConfigOrExit(values.config);
 const organization = generatedOrganization(config, accounts, Number(values.seed));
 
 const KIB = 1024;
-const PAYLOAD_LIMIT = 256 * KIB;
 // Above this share of the wall time on CPU, the single event loop runs late and its lateness, multiplied by the
 // speed-up, becomes simulated time the quota did not cause.
 const CPU_DISTORTS = 0.5;
@@ -186,7 +186,7 @@ if (values.sequential) {
 await enforcer.close();
 
 const pct = (part: number, whole: number) => `${((part / Math.max(1, whole)) * 100).toFixed(1)}%`;
-const kib = (size: number) => `${(size / KIB).toFixed(1)} KiB (${pct(size, PAYLOAD_LIMIT)} of 256 KiB)`;
+const kib = (size: number) => `${(size / KIB).toFixed(1)} KiB (${pct(size, PAYLOAD_LIMIT_BYTES)} of 256 KiB)`;
 const usd = (value: number) => `USD ${value.toFixed(4)}`;
 const warn = ({ cpuShare, lagMs }: { cpuShare: number; lagMs: number }, at: number) =>
   cpuShare > CPU_DISTORTS || lagMs * at > LAG_DISTORTS_MS

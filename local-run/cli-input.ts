@@ -2,16 +2,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MalformedInputError } from '#shared/rules/errors';
 import { duplicateKeyIn } from '#shared/rules/input-shape';
+import { PAYLOAD_LIMIT_BYTES } from '#shared/rules/run-limits';
 import { parseRunInput, type RunInput } from '#shared/events/run-input';
 import type { Options } from './cli-options.ts';
 
-// Step Functions takes at most 256 KiB of execution input. https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
-const MAX_INPUT_BYTES = 256 * 1024;
 
 /** JSON text as the execution's input, or MalformedInputError naming the flag. */
 function jsonInput(flag: string, text: string): unknown {
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_INPUT_BYTES) throw new MalformedInputError(`${flag}: is ${Math.ceil(bytes / 1024)} KiB; Step Functions accepts at most 256 KiB of input`);
+  if (bytes > PAYLOAD_LIMIT_BYTES) throw new MalformedInputError(`${flag}: is ${Math.ceil(bytes / 1024)} KiB; Step Functions accepts at most 256 KiB of input`);
   let input: unknown;
   try {
     input = JSON.parse(text);

@@ -32,5 +32,8 @@ export const RUN_TIMEOUT_SECONDS = 2 * FIRST_RUN_FLOOR_SECONDS;
  */
 export const CLAIM_SECONDS = RUN_TIMEOUT_SECONDS + 60 * 60;
 
+/** A state's input or output, and an execution's input, is at most 256 KiB. https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
 /** An Express child execution (one chunk) lasts at most 5 minutes. https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html */
 export const EXPRESS_EXECUTION_SECONDS = 5 * 60;
